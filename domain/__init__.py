@@ -1,0 +1,1 @@
+"""Business rules over psycopg: tenancy, contacts, tickets, scheduling, invoices, messages, audit."""

@@ -1,0 +1,76 @@
+"""Domain errors: each carries a machine-readable code, a human message and an HTTP status.
+
+Database constraint errors are translated by constraint name (never by parsing the message), and
+the message never echoes row data.
+"""
+
+from __future__ import annotations
+
+import psycopg
+from psycopg import errors as pg_errors
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "BAD_REQUEST"
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code:
+            self.code = code
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "NOT_FOUND"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "CONFLICT"
+
+
+class Invalid(DomainError):
+    status_code = 422
+    code = "VALIDATION_ERROR"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "FORBIDDEN"
+
+
+# constraint name -> (error class, code, message)
+CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
+    "contacts_phone_key": (Conflict, "DUPLICATE_PHONE", "A contact with this phone number already exists."),
+    "staff_users_email_key": (Conflict, "DUPLICATE_EMAIL", "A staff member with this email already exists."),
+    "service_categories_key_key": (Conflict, "DUPLICATE_CATEGORY", "This service category already exists."),
+    "tenants_slug_key": (Conflict, "DUPLICATE_SLUG", "A business with this slug already exists."),
+    "tenants_sms_number_key": (Conflict, "DUPLICATE_SMS_NUMBER", "This SMS number belongs to another business."),
+    "tenants_widget_public_key_key": (Conflict, "DUPLICATE_WIDGET_KEY", "This widget key is already in use."),
+    "attributes_contact_key": (Conflict, "DUPLICATE_ATTRIBUTE", "This contact already has that attribute."),
+    "tickets_closed_immutable": (Conflict, "TICKET_CLOSED", "This ticket is closed and can no longer change."),
+    "appointments_no_overlap": (Conflict, "SLOT_TAKEN", "That time was just taken."),
+    "tickets_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "tickets_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "tickets_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
+    "services_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
+}
+
+
+def translate(exc: psycopg.Error) -> DomainError | None:
+    """The domain error for a database integrity error, or None when it is not one."""
+    if not isinstance(exc, psycopg.errors.IntegrityError):
+        return None
+    name = exc.diag.constraint_name or ""
+    if name in CONSTRAINT_ERRORS:
+        cls, code, message = CONSTRAINT_ERRORS[name]
+        return cls(message, code=code)
+    if isinstance(exc, pg_errors.UniqueViolation):
+        return Conflict("This conflicts with an existing record.", code="DUPLICATE")
+    if isinstance(exc, pg_errors.ExclusionViolation):
+        return Conflict("This overlaps an existing record.", code="OVERLAP")
+    if isinstance(exc, pg_errors.ForeignKeyViolation):
+        return Invalid("A referenced record does not exist.", code="UNKNOWN_REFERENCE")
+    return Invalid("The data breaks a rule of the database.", code="CONSTRAINT_VIOLATION")

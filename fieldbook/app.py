@@ -1,0 +1,42 @@
+"""The FastAPI application: routers of every surface, error format, lifespan of the pools."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.errors import install_error_handlers
+from api.routes import contacts, health
+from domain.clock import Clock
+from domain.db import Database
+from fieldbook import __version__
+from fieldbook.settings import Settings
+
+log = logging.getLogger(__name__)
+
+ROUTERS = [health.router, contacts.router]
+
+
+def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
+    """The app over an (unopened) Database; the lifespan opens and closes its pools."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await db.open()
+        log.info("agent engine: %s", app.state.agent_engine)
+        try:
+            yield
+        finally:
+            await db.close()
+
+    app = FastAPI(title="Fieldbook", version=__version__, lifespan=lifespan, docs_url="/docs")
+    app.state.settings = settings
+    app.state.db = db
+    app.state.clock = clock or Clock(settings.fieldbook_clock)
+    app.state.agent_engine = "guided"
+    install_error_handlers(app)
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

@@ -1,0 +1,192 @@
+"""The `fieldbook` command: migrate, serve, demo, tenant and API-key administration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+
+from fieldbook.settings import Settings, SettingsError, load_settings
+
+log = logging.getLogger("fieldbook")
+
+
+def _settings(require_secret: bool = True) -> Settings:
+    settings = load_settings()
+    if require_secret:
+        settings.require("secret_key")
+    return settings
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from fieldbook.runtime import prepare_database
+    settings = _settings(require_secret=False)
+    urls, embedded = prepare_database(settings)
+    print("database migrated" + (f" (embedded, data in {settings.fieldbook_data_dir})" if embedded else ""))
+    return 0
+
+
+def _serve(settings: Settings, host: str, port: int, urls, before_serve=None) -> None:
+    import uvicorn
+
+    from domain.clock import Clock
+    from fieldbook.app import create_app
+    from fieldbook.runtime import make_database
+
+    db = make_database(urls)
+    app = create_app(settings, db, Clock(settings.fieldbook_clock))
+    if before_serve:
+        asyncio.run(before_serve(urls))
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from fieldbook.runtime import prepare_database
+    settings = _settings()
+    urls, _ = prepare_database(settings)
+    _serve(settings, args.host, args.port, urls)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from fieldbook import demo
+    from fieldbook.demo_setup import demo_settings
+    from fieldbook.runtime import make_database, prepare_database
+
+    settings = demo_settings(args.host, args.port)
+    urls, _ = prepare_database(settings)
+    base = settings.public_url
+
+    async def seed(urls) -> None:
+        db = make_database(urls, min_size=1, max_size=2)
+        await db.open()
+        try:
+            await demo.seed_demo(db, allowed_origins=_demo_origins(base, args.port))
+        finally:
+            await db.close()
+
+    print(f"""
+Fieldbook demo: {demo.SLUG} tenant, timezone {demo.TIMEZONE}
+  API docs      {base}/docs
+  Health        {base}/health
+  API key       {demo.API_KEY}     (Authorization: Bearer {demo.API_KEY})
+  Widget key    {demo.WIDGET_KEY}
+  SMS number    {demo.SMS_NUMBER}
+  Try:  curl -H 'Authorization: Bearer {demo.API_KEY}' {base}/api/v1/technicians
+""", flush=True)
+    _serve(settings, args.host, args.port, urls, before_serve=seed)
+    return 0
+
+
+def _demo_origins(base: str, port: int) -> list[str]:
+    return sorted({base, f"http://127.0.0.1:{port}", f"http://localhost:{port}"})
+
+
+def cmd_tenant_create(args: argparse.Namespace) -> int:
+    from domain.apikeys.service import create_api_key
+    from domain.db import admin_tx, tenant_tx
+    from domain.tenants.models import TenantCreate
+    from domain.tenants.service import create_tenant
+    from fieldbook.runtime import make_database, prepare_database
+
+    settings = _settings(require_secret=False)
+    data = TenantCreate(name=args.name, slug=args.slug, timezone=args.timezone, phone_region=args.region,
+                        sms_number=args.sms_number, widget_allowed_origins=args.origin or [])
+    urls, _ = prepare_database(settings)
+
+    async def run() -> None:
+        db = make_database(urls, min_size=1, max_size=2)
+        await db.open()
+        try:
+            async with admin_tx(db) as conn:
+                tenant = await create_tenant(conn, data)
+            async with tenant_tx(db.app_pool, tenant.id, "cli") as conn:
+                _, raw = await create_api_key(conn, tenant_id=tenant.id, name="initial")
+        finally:
+            await db.close()
+        print(f"tenant {tenant.slug} created: id {tenant.id}\n  widget key {tenant.widget_public_key}\n"
+              f"  API key    {raw}   (shown once; store it now)")
+
+    asyncio.run(run())
+    return 0
+
+
+def cmd_apikey_create(args: argparse.Namespace) -> int:
+    from domain.apikeys.service import create_api_key
+    from domain.db import admin_tx, tenant_tx
+    from domain.tenants.service import find_by_slug
+    from fieldbook.runtime import make_database, prepare_database
+
+    settings = _settings(require_secret=False)
+    urls, _ = prepare_database(settings)
+
+    async def run() -> int:
+        db = make_database(urls, min_size=1, max_size=2)
+        await db.open()
+        try:
+            async with admin_tx(db) as conn:
+                tenant = await find_by_slug(conn, args.tenant)
+            if tenant is None:
+                print(f"no tenant with slug {args.tenant!r}", file=sys.stderr)
+                return 2
+            async with tenant_tx(db.app_pool, tenant.id, "cli") as conn:
+                _, raw = await create_api_key(conn, tenant_id=tenant.id, name=args.name)
+        finally:
+            await db.close()
+        print(f"API key for {tenant.slug}: {raw}   (shown once; store it now)")
+        return 0
+
+    return asyncio.run(run())
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fieldbook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply schema.sql (embedded database when DATABASE_URL is unset)").set_defaults(
+        func=cmd_migrate)
+    for name, func, helptext in (("serve", cmd_serve, "run the server"),
+                                 ("demo", cmd_demo, "embedded database + demo tenant + server")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=8000)
+        p.set_defaults(func=func)
+
+    tenant = sub.add_parser("tenant", help="tenant administration").add_subparsers(dest="tenant_command", required=True)
+    tc = tenant.add_parser("create", help="create a tenant and its first API key")
+    tc.add_argument("--name", required=True)
+    tc.add_argument("--slug", required=True)
+    tc.add_argument("--timezone", default="America/Toronto")
+    tc.add_argument("--region", default="US", help="default phone region (ISO country code)")
+    tc.add_argument("--sms-number", default=None, help="the tenant's Twilio number, E.164")
+    tc.add_argument("--origin", action="append", help="allowed widget origin (repeatable)")
+    tc.set_defaults(func=cmd_tenant_create)
+
+    apikey = sub.add_parser("apikey", help="API keys").add_subparsers(dest="apikey_command", required=True)
+    ac = apikey.add_parser("create", help="create an API key for a tenant")
+    ac.add_argument("--tenant", required=True, help="tenant slug")
+    ac.add_argument("--name", default="cli")
+    ac.set_defaults(func=cmd_apikey_create)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings_level = load_settings().log_level
+    except SettingsError as exc:
+        print(f"fieldbook: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=settings_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    try:
+        return args.func(args)
+    except SettingsError as exc:
+        print(f"fieldbook: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

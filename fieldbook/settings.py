@@ -1,0 +1,83 @@
+"""Settings from environment variables, read once at start-up and validated.
+
+A bad or missing value fails at start-up with a message naming the variable.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AnyHttpUrl, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class SettingsError(RuntimeError):
+    """Raised with a message that names each bad or missing environment variable."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", case_sensitive=False)
+
+    database_url: str | None = Field(None, description="Owner/migrations connection; unset = embedded PostgreSQL")
+    database_app_url: str | None = Field(None, description="Serving-role connection (default: DATABASE_URL + SET ROLE)")
+    fieldbook_data_dir: Path = Path(".fieldbook")
+    public_base_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
+    secret_key: SecretStr | None = None
+    fieldbook_clock: datetime | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
+    llm_local_base_url: AnyHttpUrl | None = None
+    llm_local_model: str | None = None
+    llm_local_api_key: SecretStr | None = None
+    llm_remote_provider: str | None = None
+    llm_remote_model: str | None = None
+    llm_remote_api_key: SecretStr | None = None
+
+    twilio_account_sid: str | None = None
+    twilio_auth_token: SecretStr | None = None
+
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_from: str = "Fieldbook <no-reply@fieldbook.local>"
+    smtp_starttls: bool = True
+
+    @field_validator("fieldbook_clock")
+    @classmethod
+    def _clock_has_offset(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            raise ValueError("must include a UTC offset, e.g. 2025-11-06T09:30:00-05:00")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 32:
+            raise ValueError("must be at least 32 characters (try: python -c 'import secrets; print(secrets.token_urlsafe(48))')")
+        return value
+
+    @property
+    def embedded(self) -> bool:
+        return self.database_url is None
+
+    @property
+    def public_url(self) -> str:
+        return str(self.public_base_url).rstrip("/")
+
+    def require(self, *names: str) -> None:
+        """Fail with one message naming every listed setting that is unset."""
+        missing = [n.upper() for n in names if getattr(self, n) in (None, "")]
+        if missing:
+            raise SettingsError(f"missing required environment variable(s): {', '.join(missing)}")
+
+
+def load_settings(**overrides) -> Settings:
+    """Read the environment; a validation error becomes a SettingsError naming the variables."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        problems = [f"{'.'.join(str(p) for p in e['loc']).upper()}: {e['msg']}" for e in exc.errors()]
+        raise SettingsError("invalid configuration:\n  " + "\n  ".join(problems)) from None
