@@ -12,6 +12,7 @@ from api.routes import contacts, health
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
+from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.clock = clock or Clock(settings.fieldbook_clock)
     app.state.agent_engine = "guided"
     install_error_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     return app
