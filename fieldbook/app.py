@@ -14,10 +14,11 @@ from domain.db import Database
 from fieldbook import __version__
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router]
+ROUTERS = [health.router, contacts.router, widget_pages.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
