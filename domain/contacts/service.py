@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from domain.contacts.models import Contact, ContactCreate, ContactUpdate
 from domain.db import fetch_all, fetch_one
 from domain.errors import Invalid, NotFound
+from domain.outbox.service import emit_event
 from domain.pagination import Cursor, Page, check_limit, page_of
 from domain.phones import normalize_phone, try_normalize_phone
 
@@ -25,6 +26,8 @@ async def create_contact(conn: AsyncConnection, *, tenant_id: UUID, data: Contac
         values (%s, %s, %s, %s, %s, %s) returning {COLUMNS}""",
         (tenant_id, data.name, phone, data.email, data.notes, data.source))
     assert contact is not None
+    await emit_event(conn, tenant_id=tenant_id, event_type="contact.created", entity_id=contact.id,
+                     payload={"source": contact.source})
     return contact
 
 
