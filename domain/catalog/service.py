@@ -29,7 +29,7 @@ async def create_service(conn: AsyncConnection, *, tenant_id: UUID, data: Servic
 
 
 async def get_service(conn: AsyncConnection, *, service_id: UUID) -> Service:
-    service = await fetch_one(conn, Service, f"select {COLUMNS} from services where id = %s", (service_id,))
+    service = await fetch_one(conn, Service, f"select {COLUMNS} from services where id = %s and deleted_at is null", (service_id,))
     if service is None:
         raise NotFound("Service not found.")
     return service
@@ -40,7 +40,7 @@ async def list_services(conn: AsyncConnection, *, category: str | None = None,
     """Live catalog entries, optionally of one category, by category then name."""
     return await fetch_all(conn, Service, f"""
         select {COLUMNS} from services
-         where (%(category)s::text is null or lower(category) = lower(%(category)s))
+         where deleted_at is null and (%(category)s::text is null or lower(category) = lower(%(category)s))
            and (active or not %(active_only)s)
          order by category nulls last, name, id""", {"category": category, "active_only": active_only})
 

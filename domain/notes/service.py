@@ -40,19 +40,19 @@ async def _insert(conn: AsyncConnection, tenant_id: UUID, contact_id: UUID | Non
 async def list_ticket_notes(conn: AsyncConnection, *, ticket_id: UUID) -> list[Note]:
     """The ticket's live notes, oldest first."""
     await get_ticket(conn, ticket_id=ticket_id)
-    return await fetch_all(conn, Note, f"select {COLUMNS} from notes where ticket_id = %s order by created_at, id",
+    return await fetch_all(conn, Note, f"select {COLUMNS} from notes where ticket_id = %s and deleted_at is null order by created_at, id",
                            (ticket_id,))
 
 
 async def list_contact_notes(conn: AsyncConnection, *, contact_id: UUID) -> list[Note]:
     """The contact's live notes, their tickets' included, oldest first."""
     await get_contact(conn, contact_id=contact_id)
-    return await fetch_all(conn, Note, f"select {COLUMNS} from notes where contact_id = %s order by created_at, id",
+    return await fetch_all(conn, Note, f"select {COLUMNS} from notes where contact_id = %s and deleted_at is null order by created_at, id",
                            (contact_id,))
 
 
 async def get_note(conn: AsyncConnection, *, note_id: UUID) -> Note:
-    note = await fetch_one(conn, Note, f"select {COLUMNS} from notes where id = %s", (note_id,))
+    note = await fetch_one(conn, Note, f"select {COLUMNS} from notes where id = %s and deleted_at is null", (note_id,))
     if note is None:
         raise NotFound("Note not found.")
     return note

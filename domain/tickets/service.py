@@ -63,14 +63,15 @@ async def create_ticket(conn: AsyncConnection, *, tenant_id: UUID, data: TicketC
 
 
 async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> Ticket:
-    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where id = %s", (ticket_id,))
+    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where id = %s and deleted_at is null", (ticket_id,))
     if ticket is None:
         raise NotFound("Ticket not found.")
     return ticket
 
 
 async def get_ticket_by_code(conn: AsyncConnection, *, code: str) -> Ticket:
-    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where code = upper(%s)", (code.strip(),))
+    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where code = upper(%s) and deleted_at is null",
+                             (code.strip(),))
     if ticket is None:
         raise NotFound("Ticket not found.")
     return ticket
@@ -97,7 +98,7 @@ async def delete_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> None:
 
 
 def _filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
-    where: list[str] = []
+    where: list[str] = ["deleted_at is null"]
     params: dict[str, Any] = {}
     if f.status:
         where.append("status = %(status)s")
@@ -127,6 +128,6 @@ async def list_tickets(conn: AsyncConnection, *, filters: TicketFilter | None = 
         where.append("(created_at, id) > (%(after_c)s, %(after_i)s)")
         params |= {"after_c": after.created_at, "after_i": after.id}
     query = sql.SQL("select {cols} from tickets where {where} order by created_at, id limit %(limit)s").format(
-        cols=sql.SQL(COLUMNS), where=sql.SQL(" and ".join(where) or "true"))
+        cols=sql.SQL(COLUMNS), where=sql.SQL(" and ".join(where)))
     rows = await fetch_all(conn, Ticket, query, params | {"limit": limit + 1})
     return page_of(rows, limit)
