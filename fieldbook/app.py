@@ -14,6 +14,7 @@ from domain.db import Database
 from fieldbook import __version__
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from staff import install_staff
 
 log = logging.getLogger(__name__)
 
@@ -41,4 +42,5 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    install_staff(app)
     return app
