@@ -20,7 +20,7 @@ async def send_email(settings: Settings, *, to: str, subject: str, body: str) ->
     message["Subject"] = subject
     message.set_content(body)
     if not settings.smtp_host:
-        print(f"--- email (SMTP_HOST unset) ---\n{message}", flush=True)
+        print(f"--- email (SMTP_HOST unset) ---\nTo: {to}\nSubject: {subject}\n\n{body}\n---", flush=True)
         return
     try:
         await aiosmtplib.send(
