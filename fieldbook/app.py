@@ -15,10 +15,11 @@ from fieldbook import __version__
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
 from staff import install_staff
+from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router]
+ROUTERS = [health.router, contacts.router, widget_pages.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:

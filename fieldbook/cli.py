@@ -69,6 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     print(f"""
 Fieldbook demo: {demo.SLUG} tenant, timezone {demo.TIMEZONE}
+  Demo website  {base}/widget/demo/{demo.SLUG}   (the chat widget is in its corner)
   API docs      {base}/docs
   Health        {base}/health
   API key       {demo.API_KEY}     (Authorization: Bearer {demo.API_KEY})
