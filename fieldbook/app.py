@@ -8,10 +8,11 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import contacts, health
+from api.routes import contacts, health, messages, privacy, webhooks
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
+from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
 from staff import install_staff
@@ -19,7 +20,7 @@ from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router, widget_pages.router]
+ROUTERS = [health.router, contacts.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
@@ -29,9 +30,14 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     async def lifespan(app: FastAPI):
         await db.open()
         log.info("agent engine: %s", app.state.agent_engine)
+        jobs = build_job_runner(settings, db, app.state.clock) if settings.jobs_enabled else None
+        if jobs is not None:
+            jobs.start()
         try:
             yield
         finally:
+            if jobs is not None:
+                await jobs.stop()
             await db.close()
 
     app = FastAPI(title="Fieldbook", version=__version__, lifespan=lifespan, docs_url="/docs")
