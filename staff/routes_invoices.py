@@ -73,7 +73,7 @@ async def send(request: Request, staff: Staff, form: Form, invoice_id: UUID):
         if channel not in ("sms", "email") or not to:
             raise Invalid(f"The customer has no {'phone number' if channel == 'sms' else 'email address'} on file.",
                           code="NO_ADDRESS")
-        await service.send_invoice(conn, tenant_id=staff.tenant.id, invoice_id=invoice_id, now=staff.clock.now(),
+        await service.send_invoice(conn, tenant=staff.tenant, invoice_id=invoice_id, now=staff.clock.now(),
                                    data=InvoiceSend(channel=channel, to_address=to,
                                                     link=public_link(request, staff.tenant.id, invoice_id)))
     return redirect(f"/staff/invoices/{invoice_id}")

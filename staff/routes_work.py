@@ -144,7 +144,7 @@ async def closeout_finalize(staff: Staff, form: Form, ticket_id: UUID):
         raise Invalid("Choose the next service, and the months for a reach-out.", code="VALIDATION_ERROR") from None
     async with staff.tx() as conn:
         result = await closeout.finalize_closeout(
-            conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, author=staff.session.name,
+            conn, tenant=staff.tenant, ticket_id=ticket_id, author=staff.session.name,
             attributes=attributes_from_form(form), next_service=next_service, now=staff.clock.now(),
             only_technician=staff.only_technician)
     return redirect(f"/staff/invoices/{result.invoice_id}")

@@ -10,12 +10,14 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from psycopg import AsyncConnection
-from psycopg.types.json import Jsonb
 
 from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
 from domain.invoices.models import TRANSITIONS, Invoice, InvoiceLine, InvoiceSend, InvoiceStatus
+from domain.messages.models import MessageCreate
+from domain.messages.service import queue_message
 from domain.outbox.service import emit_event
+from domain.tenants.models import Tenant
 
 PAYMENT_TERMS = timedelta(days=30)
 
@@ -76,7 +78,7 @@ def _check_move(invoice: Invoice, status: InvoiceStatus) -> None:
         raise Conflict(f"A {invoice.status} invoice cannot become {status}.", code="INVALID_TRANSITION")
 
 
-async def send_invoice(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UUID, data: InvoiceSend,
+async def send_invoice(conn: AsyncConnection, *, tenant: Tenant, invoice_id: UUID, data: InvoiceSend,
                        now: datetime) -> Invoice:
     """Mark the draft sent and queue the message with its link (delivered after commit by the jobs)."""
     invoice = await get_invoice(conn, invoice_id=invoice_id)
@@ -84,16 +86,12 @@ async def send_invoice(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UU
     if not invoice.lines:
         raise Invalid("An invoice needs at least one line before it is sent.", code="EMPTY_INVOICE")
     await conn.execute("update invoices set status = 'sent', sent_at = %s where id = %s", (now, invoice_id))
-    body = (f"Invoice {invoice.number} for ${invoice.total_amount:.2f}"
-            f"{' (' + invoice.ticket_code + ')' if invoice.ticket_code else ''}: {data.link}")
-    await conn.execute("""
-        insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id, ticket_id,
-                                        invoice_id, payload, body, scheduled_for)
-        values (%s, 'invoice', %s, %s, %s, %s, %s, %s, %s, %s)""",
-        (tenant_id, data.channel, data.to_address, invoice.contact_id, invoice.ticket_id, invoice_id,
-         Jsonb({"invoice_number": invoice.number, "amount": str(invoice.total_amount), "link": data.link}),
-         body, now))
-    await emit_event(conn, tenant_id=tenant_id, event_type="invoice.sent", entity_id=invoice_id,
+    await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+        message_type="invoice", channel=data.channel, to_address=data.to_address, contact_id=invoice.contact_id,
+        ticket_id=invoice.ticket_id, invoice_id=invoice_id,
+        payload={"invoice_number": invoice.number, "amount": f"{invoice.total_amount:.2f}", "link": data.link,
+                 "customer_name": invoice.customer_name}))
+    await emit_event(conn, tenant_id=tenant.id, event_type="invoice.sent", entity_id=invoice_id,
                      payload={"number": invoice.number, "total": str(invoice.total_amount)})
     return await get_invoice(conn, invoice_id=invoice_id)
 

@@ -18,7 +18,10 @@ from psycopg.types.json import Jsonb
 from domain.db import fetch_value
 from domain.errors import Conflict, Invalid
 from domain.invoices.service import create_draft_from_ticket
+from domain.messages.models import MessageCreate
+from domain.messages.service import queue_message
 from domain.outbox.service import emit_event
+from domain.tenants.models import Tenant
 from domain.tickets_work.models import CloseoutResult, NextService, WorkTicket
 from domain.tickets_work.service import get_work_ticket
 
@@ -80,7 +83,7 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-async def _follow_up(conn: AsyncConnection, tenant_id: UUID, ticket: WorkTicket, contact_id: UUID,
+async def _follow_up(conn: AsyncConnection, tenant: Tenant, ticket: WorkTicket, contact_id: UUID,
                      next_service: NextService, now: datetime) -> tuple[UUID | None, UUID | None]:
     """(new ticket to book now, or reminder message to send in N months)."""
     if next_service.action == "schedule_now":
@@ -88,28 +91,26 @@ async def _follow_up(conn: AsyncConnection, tenant_id: UUID, ticket: WorkTicket,
             insert into tickets (tenant_id, contact_id, customer_phone, customer_name, category, source_channel,
                                  title, description, service_address, technician_id)
             values (%s, %s, %s, %s, %s, 'staff', %s, %s, %s, %s) returning id""",
-            (tenant_id, contact_id, ticket.customer_phone, ticket.customer_name, ticket.category,
+            (tenant.id, contact_id, ticket.customer_phone, ticket.customer_name, ticket.category,
              f"Next service after {ticket.code}", f"Follow-up visit after {ticket.code}.",
              ticket.service_address, ticket.technician_id))
         return new_id, None
     if next_service.action == "reach_out":
         if not next_service.months:
             raise Invalid("Say in how many months to reach out.", code="MONTHS_REQUIRED")
-        message_id = await fetch_value(conn, """
-            insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id, ticket_id,
-                                            payload, scheduled_for)
-            values (%s, 'service_reminder', 'sms', %s, %s, %s, %s, %s) returning id""",
-            (tenant_id, ticket.customer_phone, contact_id, ticket.id,
-             Jsonb({"ticket_code": ticket.code, "category": ticket.category, "months": next_service.months}),
-             add_months(now, next_service.months)))
-        return None, message_id
+        message = await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+            message_type="service_reminder", channel="sms", to_address=ticket.customer_phone,
+            contact_id=contact_id, ticket_id=ticket.id, scheduled_for=add_months(now, next_service.months),
+            payload={"service": ticket.category, "ticket_code": ticket.code, "months": next_service.months}))
+        return None, message.id
     return None, None
 
 
-async def finalize_closeout(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, author: str,
+async def finalize_closeout(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, author: str,
                             attributes: dict[str, Any], next_service: NextService, now: datetime,
                             only_technician: UUID | None = None) -> CloseoutResult:
     """Step 2: attributes saved with their source note, draft invoice, follow-up, ticket closed for good."""
+    tenant_id = tenant.id
     ticket = await get_work_ticket(conn, ticket_id=ticket_id, only_technician=only_technician)
     _ensure_working(ticket)
     if ticket.actual_duration_minutes is None:
@@ -123,7 +124,7 @@ async def finalize_closeout(conn: AsyncConnection, *, tenant_id: UUID, ticket_id
     await _save_attributes(conn, tenant_id, contact_id, note_id, attributes)
     invoice = await create_draft_from_ticket(conn, tenant_id=tenant_id, ticket_id=ticket_id,
                                              contact_id=contact_id, now=now)
-    follow_up_id, reminder_id = await _follow_up(conn, tenant_id, ticket, contact_id, next_service, now)
+    follow_up_id, reminder_id = await _follow_up(conn, tenant, ticket, contact_id, next_service, now)
     await conn.execute("update appointments set status = 'completed' where ticket_id = %s and status = 'booked'",
                        (ticket_id,))
     await conn.execute("update tickets set status = 'completed', closed_at = %s where id = %s", (now, ticket_id))

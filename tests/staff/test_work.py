@@ -151,7 +151,8 @@ class TestDatabaseGuards:
             inv = await create_draft_from_ticket(conn, tenant_id=demo.tenant_id, ticket_id=demo.ticket_id,
                                                  contact_id=None, now=now)
             assert inv.total_amount == Decimal("100.00") and inv.number == "INV-00001"
-            await send_invoice(conn, tenant_id=demo.tenant_id, invoice_id=inv.id, now=now,
+            from domain.tenants.service import get_tenant
+            await send_invoice(conn, tenant=await get_tenant(conn, demo.tenant_id), invoice_id=inv.id, now=now,
                                data=InvoiceSend(channel="sms", to_address="+14165559876", link="http://x/i"))
         for statement in ("update invoices set total_amount = 1 where id = %(i)s",
                           "update invoice_lines set unit_price = 1 where invoice_id = %(i)s",
@@ -166,4 +167,34 @@ class TestDatabaseGuards:
             paid = await mark_paid(conn, tenant_id=demo.tenant_id, invoice_id=inv.id, now=now)
             assert paid.status == "paid"
             queued = await fetch_dicts(conn, "select * from scheduled_messages where message_type = 'invoice'")
-            assert len(queued) == 1 and "http://x/i" in queued[0]["body"]
+            assert len(queued) == 1 and queued[0]["payload"]["link"] == "http://x/i"
+            assert queued[0]["payload"]["amount"] == "100.00" and queued[0]["to_address"] == "+14165559876"
+
+
+class TestInvoicePages:
+    async def test_send_then_customer_link_shows_printable_invoice(self, db, client, clock):
+        import re
+        demo = await seed(db)
+        csrf = await signed_in(client, db, tenant_id=demo.tenant_id, email=MIKE, now=clock.now())
+        await _work_the_job(client, db, demo, csrf)
+        await client.post(f"/staff/tickets/{demo.ticket_id}/closeout",
+                          data={"csrf_token": csrf, "duration_minutes": "60", "notes": ""})
+        done = await client.post(f"/staff/tickets/{demo.ticket_id}/closeout/finalize", data={"csrf_token": csrf})
+        invoice_url = done.headers["location"]
+        draft = await client.get(invoice_url)
+        link = re.search(r'http://testserver/invoice/[^"]+', draft.text)
+        assert link is None   # no customer link while it is a draft
+        sent = await client.post(f"{invoice_url}/send", data={"csrf_token": csrf, "channel": "sms"})
+        assert sent.status_code == 303
+        page = await client.get(invoice_url)
+        assert 'id="invoice-status">sent' in page.text
+        link = re.search(r'href="(http://testserver/invoice/[^"]+)"', page.text).group(1)
+        client.cookies.clear()   # the customer has no session
+        printable = await client.get(link.removeprefix("http://testserver"))
+        assert printable.status_code == 200 and "$569.00" in printable.text and "Maple Leaf Home Services" in printable.text
+        forged = await client.get(link.removeprefix("http://testserver")[:-3] + "xyz")
+        assert forged.status_code == 404
+        async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
+            queued = await fetch_dicts(conn, "select channel, to_address, payload from scheduled_messages "
+                                             "where message_type = 'invoice'")
+        assert queued[0]["to_address"] == "+14165559876" and queued[0]["payload"]["link"] == link
