@@ -691,6 +691,20 @@ create index outbox_events_unprocessed on outbox_events (created_at) where proce
 call apply_tenant_policies('outbox_events', false);
 
 -- ---------------------------------------------------------------------------------------------
+-- Scheduling: one live appointment per ticket, calendar feed token lookup
+-- ---------------------------------------------------------------------------------------------
+
+-- A ticket has at most one live (booked) appointment; moving it is a reschedule, not a second booking.
+create unique index appointments_one_live_per_ticket on appointments (tenant_id, ticket_id)
+    where status = 'booked';
+-- The iCalendar feed is fetched without an API key: its token (hashed) finds the technician.
+create index technicians_calendar_token on technicians (calendar_token_hash)
+    where calendar_token_hash is not null;
+-- Load per technician and day, and a technician's own calendar, read appointments by technician.
+create index appointments_technician on appointments (tenant_id, technician_id, lower(during))
+    where status <> 'cancelled';
+
+-- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.
 -- ---------------------------------------------------------------------------------------------
 
