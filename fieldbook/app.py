@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import contacts, health
+from api.routes import contacts, health, scheduling
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -16,7 +16,7 @@ from fieldbook.settings import Settings
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router]
+ROUTERS = [health.router, contacts.router, scheduling.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
