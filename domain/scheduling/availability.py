@@ -11,6 +11,7 @@ The epoch grid is the local grid: every UTC offset in use today is a multiple of
 from __future__ import annotations
 
 import bisect
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -116,7 +117,8 @@ def _midnight(day: date, tz: ZoneInfo) -> datetime:
 
 
 def epoch(moment: datetime) -> int:
-    return int(moment.timestamp())
+    """Whole epoch seconds, rounded up: a bound never moves before the instant it came from."""
+    return math.ceil(moment.timestamp())
 
 
 def utc(seconds: int) -> datetime:
