@@ -38,15 +38,15 @@ class FreeTime:
 
 
 FREE_TIME_SQL = """
-with cand as (
+with cand as materialized (
     select id, name, active from technicians
      where (%(technician_id)s::uuid is null and active and %(category)s = any(skills))
         or id = %(technician_id)s::uuid
 ),
-days as (
+days as materialized (
     select g::date as day from generate_series(%(day_from)s::date, %(day_to)s::date, interval '1 day') g
 ),
-work as (
+work as materialized (
     select w.technician_id,
            range_agg(tstzrange((d.day + w.starts) at time zone %(tz)s,
                                (d.day + w.ends) at time zone %(tz)s)) as m
@@ -55,13 +55,14 @@ work as (
       join days d on extract(isodow from d.day) = w.weekday
      group by w.technician_id
 ),
-booked as (
+booked as materialized (
     select a.technician_id, a.during
-      from appointments a join cand c on c.id = a.technician_id
-     where a.status <> 'cancelled' and a.during && %(load_span)s::tstzrange
-       and a.id is distinct from %(ignore)s::uuid
+      from appointments a
+     where a.status <> 'cancelled' and a.technician_id = any(array(select id from cand))
+       and a.starts_at >= %(load_from)s::timestamptz - interval '1 day' and a.starts_at < %(load_to)s
+       and a.ends_at > %(load_from)s and a.id is distinct from %(ignore)s::uuid
 ),
-busy as (
+busy as materialized (
     select technician_id, range_agg(r) as m from (
         select technician_id, tstzrange(lower(during) - %(buffer)s, upper(during) + %(buffer)s) as r from booked
         union all
@@ -69,14 +70,14 @@ busy as (
          where o.during && %(span)s::tstzrange
     ) b group by technician_id
 ),
-load as (
+load as materialized (
     select technician_id, jsonb_object_agg(day, minutes) as by_day from (
         select technician_id, (lower(during) at time zone %(tz)s)::date::text as day,
                (sum(extract(epoch from upper(during) - lower(during))) / 60)::int as minutes
           from booked group by 1, 2) per_day
      group by technician_id
 ),
-free as (
+free as materialized (
     select w.technician_id,
            (w.m - coalesce(b.m, '{}'::tstzmultirange)) * tstzmultirange(%(span)s::tstzrange) as m
       from work w left join busy b using (technician_id)
@@ -101,7 +102,7 @@ async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
     await cur.execute(FREE_TIME_SQL, {
         "technician_id": technician_id, "category": category, "tz": tz.key,
         "day_from": day_from, "day_to": day_to, "buffer": timedelta(minutes=buffer_minutes),
-        "span": _range(start, end), "load_span": _range(_midnight(day_from, tz), _midnight(day_to, tz)),
+        "span": _range(start, end), "load_from": _midnight(day_from, tz), "load_to": _midnight(day_to, tz),
         "ignore": ignore_appointment})
     return [FreeTime(technician_id=r["id"], name=r["name"], active=r["active"], load=r["load"],
                      free=[(lo, hi) for lo, hi in r["free"]] if r["active"] else [])
@@ -212,3 +213,47 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
 def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
     day = datetime.fromtimestamp(t, tz).date().isoformat()
     return min(cands, key=lambda c: (c.time.load.get(day, 0), c.time.name, str(c.time.technician_id)))
+
+
+@dataclass
+class SlotCheck:
+    """Whether one technician can take [start, end): the cheap check a booking makes before writing."""
+    exists: bool
+    name: str = ""
+    qualified: bool = False
+    in_hours: bool = False
+    time_off: bool = False
+    taken: bool = False
+
+    @property
+    def free(self) -> bool:
+        return self.in_hours and not self.time_off and not self.taken
+
+
+SLOT_SQL = """
+select te.name, te.active and %(category)s = any(te.skills) as qualified,
+       coalesce((select range_agg(tstzrange((v.day + w.starts) at time zone %(tz)s, (v.day + w.ends) at time zone %(tz)s))
+                   from working_hours w, (values (%(day)s::date), (%(day)s::date + 1)) v(day)
+                  where w.technician_id = te.id and w.weekday = extract(isodow from v.day)), '{}')
+           @> tstzrange(%(start)s, %(end)s) as in_hours,
+       exists (select 1 from time_off o
+                where o.technician_id = te.id and o.during && tstzrange(%(start)s, %(end)s)) as time_off,
+       exists (select 1 from appointments a
+                where a.technician_id = te.id and a.status <> 'cancelled' and a.id is distinct from %(ignore)s::uuid
+                  and a.starts_at >= %(start)s::timestamptz - %(buffer)s - interval '1 day'
+                  and a.starts_at < %(end)s::timestamptz + %(buffer)s
+                  and a.ends_at > %(start)s::timestamptz - %(buffer)s) as taken
+  from technicians te where te.id = %(technician_id)s
+"""
+
+
+async def check_slot(conn: AsyncConnection, *, tz: ZoneInfo, technician_id: UUID, category: str, start: datetime,
+                     end: datetime, buffer_minutes: int, ignore_appointment: UUID | None = None) -> SlotCheck:
+    """The same rule as fetch_free_time (hours - time off - buffered appointments) for one slot, in one query."""
+    cur = await conn.execute(SLOT_SQL, {
+        "technician_id": technician_id, "category": category, "tz": tz.key, "start": start, "end": end,
+        "day": start.astimezone(tz).date(), "buffer": timedelta(minutes=buffer_minutes), "ignore": ignore_appointment})
+    row = await cur.fetchone()
+    if row is None:
+        return SlotCheck(exists=False)
+    return SlotCheck(True, *row)

@@ -18,7 +18,7 @@ from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import emit_event
 from domain.scheduling import tickets
-from domain.scheduling.availability import (GRID, epoch, fetch_free_time, fits, pick_options, subtract)
+from domain.scheduling.availability import GRID, check_slot, epoch, fetch_free_time, pick_options, subtract
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import Appointment, AppointmentOption, TicketOptions
 from domain.tenants.models import Tenant
@@ -114,21 +114,23 @@ async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, techni
     """
     ctx = await tickets.ticket_context(conn, ticket_id=ticket_id, now=now, lock=True)
     tickets.check_schedulable(ctx)
-    await _check_technician(conn, technician_id=technician_id, category=ctx.category)
     end = start + timedelta(minutes=duration_minutes)
-    await _check_slot(conn, tenant=tenant, ctx=ctx, technician_id=technician_id, start=start, end=end, now=now)
+    name = await _check_slot(conn, tenant=tenant, ctx=ctx, technician_id=technician_id, start=start, end=end, now=now)
     try:
         async with conn.transaction():  # a savepoint: a lost race leaves the transaction usable
-            appointment_id = await fetch_value(conn, """
+            cur = await conn.execute("""
                 insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
-                values (%s, %s, %s, tstzrange(%s, %s), %s) returning id""",
+                values (%s, %s, %s, tstzrange(%s, %s), %s) returning id, created_at""",
                 (tenant.id, ticket_id, technician_id, start, end, booked_by))
+            appointment_id, created_at = await cur.fetchone()
     except psycopg.errors.ExclusionViolation as exc:
         if exc.diag.constraint_name != "appointments_no_overlap":
             raise
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end))) from None
     await tickets.mark_scheduled(conn, ticket_id=ticket_id, technician_id=technician_id)
-    appointment = await get_appointment(conn, appointment_id=appointment_id)
+    appointment = Appointment(id=appointment_id, ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id,
+                              technician_name=name, start=start, end=end, status="booked", booked_by=booked_by,
+                              cancelled_at=None, created_at=created_at)
     await emit_event(conn, tenant_id=tenant.id, event_type="appointment.booked", entity_id=appointment.id,
                      payload=_event_payload(appointment))
     return appointment
@@ -144,7 +146,6 @@ async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: U
     old = await _lock_booked(conn, appointment_id)
     ctx = await tickets.ticket_context(conn, ticket_id=old.ticket_id, now=now, lock=True)
     technician_id = technician_id or old.technician_id
-    await _check_technician(conn, technician_id=technician_id, category=ctx.category)
     end = start + (old.end - old.start)
     await _check_slot(conn, tenant=tenant, ctx=ctx, technician_id=technician_id, start=start, end=end,
                       now=now, ignore=old.id)
@@ -208,18 +209,9 @@ async def _lock_booked(conn: AsyncConnection, appointment_id: UUID) -> Appointme
     return await get_appointment(conn, appointment_id=appointment_id)
 
 
-async def _check_technician(conn: AsyncConnection, *, technician_id: UUID, category: str) -> None:
-    row = await (await conn.execute("select active, %s = any(skills) from technicians where id = %s",
-                                    (category, technician_id))).fetchone()
-    if row is None:
-        raise NotFound("Technician not found.")
-    if not (row[0] and row[1]):
-        raise Invalid(f"This technician does not take {category} work.", code="TECHNICIAN_NOT_QUALIFIED")
-
-
 async def _check_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext, technician_id: UUID,
-                      start: datetime, end: datetime, now: datetime, ignore: UUID | None = None) -> None:
-    """The hint before the write: on the grid, in the future, in the horizon, in free time."""
+                      start: datetime, end: datetime, now: datetime, ignore: UUID | None = None) -> str:
+    """The hint before the write (on the grid, ahead, in the horizon, in free time); returns the technician's name."""
     if start.tzinfo is None:
         raise Invalid("The start needs a timezone offset.", code="NAIVE_DATETIME")
     if epoch(start) % GRID or epoch(end) % GRID:
@@ -229,23 +221,18 @@ async def _check_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.Tic
     if start >= horizon_end(tenant, now):
         raise SlotUnavailable(f"Bookings open {tenant.booking_horizon_days} days ahead.",
                               await _alternatives(conn, tenant, ctx, now, now, _minutes(start, end)))
-    [free] = await fetch_free_time(conn, tz=tenant.tz, start=start, end=end, buffer_minutes=tenant.buffer_minutes,
-                                   technician_id=technician_id, ignore_appointment=ignore)
-    if fits(free.free, epoch(start), epoch(end)):
-        return
+    check = await check_slot(conn, tz=tenant.tz, technician_id=technician_id, category=ctx.category, start=start,
+                             end=end, buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore)
+    if not check.exists:
+        raise NotFound("Technician not found.")
+    if not check.qualified:
+        raise Invalid(f"This technician does not take {ctx.category} work.", code="TECHNICIAN_NOT_QUALIFIED")
+    if check.free:
+        return check.name
     alternatives = await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end))
-    if await _overlaps_appointment(conn, tenant, technician_id, start, end, ignore):
+    if check.taken:
         raise SlotTaken(alternatives)
     raise SlotUnavailable("The technician is not working at that time.", alternatives)
-
-
-async def _overlaps_appointment(conn: AsyncConnection, tenant: Tenant, technician_id: UUID, start: datetime,
-                                end: datetime, ignore: UUID | None) -> bool:
-    buffer = timedelta(minutes=tenant.buffer_minutes)
-    return bool(await fetch_value(conn, """
-        select exists (select 1 from appointments
-                        where technician_id = %s and status <> 'cancelled' and id is distinct from %s
-                          and during && tstzrange(%s, %s))""", (technician_id, ignore, start - buffer, end + buffer)))
 
 
 async def _alternatives(conn: AsyncConnection, tenant: Tenant, ctx: tickets.TicketContext, after: datetime,

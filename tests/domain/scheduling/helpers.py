@@ -56,3 +56,8 @@ async def overlapping_pairs(conn) -> int:
          and a.during && b.during
          where a.status <> 'cancelled' and b.status <> 'cancelled'""")
     return (await cur.fetchone())[0]
+
+
+# The clock of the sample conversations (Thursday 2025-11-06 09:30 Toronto), fixed: domain functions
+# take `now` explicitly, so no assertion depends on how long a test took.
+NOW = local(2025, 11, 6, 9, 30)

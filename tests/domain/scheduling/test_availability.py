@@ -7,7 +7,7 @@ import pytest
 from domain.scheduling import calendar_view, service
 from domain.scheduling.availability import pick_options, start_ranges, subtract
 from domain.scheduling.errors import SlotUnavailable
-from tests.domain.scheduling.helpers import local, technician, ticket, time_off, utc
+from tests.domain.scheduling.helpers import NOW, local, technician, ticket, time_off, utc
 
 FRI = local(2025, 11, 7, 0, 0)
 SAT = local(2025, 11, 8, 0, 0)
@@ -33,9 +33,9 @@ class TestWorkingHours:
         a = await factory.tenant()
         async with a.tx() as conn:
             await technician(conn, a.id, "Mike", ["HVAC"])
-            found = await options(conn, a, clock.now(), minutes=120)
-            last_hour = await options(conn, a, clock.now(), start=local(2025, 11, 7, 19), minutes=60)
-            too_late = await options(conn, a, clock.now(), start=local(2025, 11, 7, 19, 15), minutes=60)
+            found = await options(conn, a, NOW, minutes=120)
+            last_hour = await options(conn, a, NOW, start=local(2025, 11, 7, 19), minutes=60)
+            too_late = await options(conn, a, NOW, start=local(2025, 11, 7, 19, 15), minutes=60)
         assert [o.start for o in found] == [local(2025, 11, 7, h) for h in (9, 11, 13, 15, 17)]
         assert found[-1].end == local(2025, 11, 7, 19)
         assert [(o.start, o.end) for o in last_hour] == [(local(2025, 11, 7, 19), local(2025, 11, 7, 20))]
@@ -45,15 +45,15 @@ class TestWorkingHours:
         a = await factory.tenant()
         async with a.tx() as conn:
             await technician(conn, a.id, "Mike", ["HVAC"])
-            weekend = await options(conn, a, clock.now(), start=SAT, end=SAT + timedelta(days=2))
-            plumbing = await options(conn, a, clock.now(), category="Plumbing")
+            weekend = await options(conn, a, NOW, start=SAT, end=SAT + timedelta(days=2))
+            plumbing = await options(conn, a, NOW, category="Plumbing")
         assert weekend == [] and plumbing == []
 
     async def test_not_before_now(self, factory, clock):
         a = await factory.tenant()
         async with a.tx() as conn:
             await technician(conn, a.id, "Mike", ["HVAC"])
-            today = await options(conn, a, clock.now(), start=local(2025, 11, 6), end=FRI, minutes=60, limit=1)
+            today = await options(conn, a, NOW, start=local(2025, 11, 6), end=FRI, minutes=60, limit=1)
         assert today[0].start == local(2025, 11, 6, 9, 30)
 
 
@@ -64,10 +64,10 @@ class TestBuffersAndTimeOff:
             mike = await technician(conn, a.id, "Mike", ["HVAC"])
             t = await ticket(conn, a.id)
             await service.book(conn, tenant=a.tenant, ticket_id=t, technician_id=mike, start=local(2025, 11, 7, 11),
-                               duration_minutes=120, now=clock.now(), booked_by="test")
+                               duration_minutes=120, now=NOW, booked_by="test")
             free = await calendar_view.technician_availability(
                 conn, tenant=a.tenant, technician_id=mike, start=FRI, end=SAT)
-            found = await options(conn, a, clock.now(), minutes=60)
+            found = await options(conn, a, NOW, minutes=60)
         assert [(r.start, r.end) for r in free.free] == [(local(2025, 11, 7, 9), local(2025, 11, 7, 10, 30)),
                                                        (local(2025, 11, 7, 13, 30), local(2025, 11, 7, 20))]
         assert free.total_available_minutes == 90 + 390 and not free.available
@@ -78,11 +78,11 @@ class TestBuffersAndTimeOff:
         async with a.tx() as conn:
             mike = await technician(conn, a.id, "Mike", ["HVAC"])
             await time_off(conn, a.id, mike, local(2025, 11, 7, 8), local(2025, 11, 7, 15))
-            found = await options(conn, a, clock.now(), minutes=60, limit=1)
+            found = await options(conn, a, NOW, minutes=60, limit=1)
             t = await ticket(conn, a.id)
             with pytest.raises(SlotUnavailable) as exc:
                 await service.book(conn, tenant=a.tenant, ticket_id=t, technician_id=mike,
-                                   start=local(2025, 11, 7, 12), duration_minutes=60, now=clock.now(), booked_by="t")
+                                   start=local(2025, 11, 7, 12), duration_minutes=60, now=NOW, booked_by="t")
         assert found[0].start == local(2025, 11, 7, 15)
         assert exc.value.alternatives[0].start == local(2025, 11, 7, 15)
 
@@ -92,11 +92,11 @@ class TestHorizon:
         a = await factory.tenant(booking_horizon_days=2)
         async with a.tx() as conn:
             mike = await technician(conn, a.id, "Mike", ["HVAC"])
-            found = await options(conn, a, clock.now(), start=clock.now(), end=clock.now() + timedelta(days=30))
+            found = await options(conn, a, NOW, start=NOW, end=NOW + timedelta(days=30))
             t = await ticket(conn, a.id)
             with pytest.raises(SlotUnavailable):
                 await service.book(conn, tenant=a.tenant, ticket_id=t, technician_id=mike,
-                                   start=local(2025, 11, 10, 9), duration_minutes=60, now=clock.now(), booked_by="t")
+                                   start=local(2025, 11, 10, 9), duration_minutes=60, now=NOW, booked_by="t")
         # Thursday 09:30 + 2 days: Thursday and Friday only (the weekend is closed)
         assert found and all(o.start < local(2025, 11, 8, 9, 30) for o in found)
 
@@ -113,7 +113,7 @@ class TestUrgencyWindows:
         async with a.tx() as conn:
             await technician(conn, a.id, "Mike", ["HVAC"])
             t = await ticket(conn, a.id, urgency=urgency, minutes=60)
-            found = await service.find_options_for_ticket(conn, tenant=a.tenant, ticket_id=t, now=clock.now())
+            found = await service.find_options_for_ticket(conn, tenant=a.tenant, ticket_id=t, now=NOW)
         assert found.within_window and found.options[0].start == first
 
     async def test_customer_preference_wins(self, factory, clock):
@@ -121,7 +121,7 @@ class TestUrgencyWindows:
         async with a.tx() as conn:
             await technician(conn, a.id, "Mike", ["HVAC"])
             t = await ticket(conn, a.id, urgency="emergency", preferred_start=local(2025, 11, 10, 14))
-            found = await service.find_options_for_ticket(conn, tenant=a.tenant, ticket_id=t, now=clock.now())
+            found = await service.find_options_for_ticket(conn, tenant=a.tenant, ticket_id=t, now=NOW)
         assert found.options[0].start == local(2025, 11, 10, 14)
 
 
@@ -175,9 +175,9 @@ class TestRanking:
             sarah = await ticket(conn, demo.tenant.id, phone="+14165559876")
             stranger = await ticket(conn, demo.tenant.id, phone="+14165550000")
             for_sarah = await service.find_options_for_ticket(conn, tenant=demo.tenant, ticket_id=sarah,
-                                                              now=clock.now())
+                                                              now=NOW)
             for_stranger = await service.find_options_for_ticket(conn, tenant=demo.tenant, ticket_id=stranger,
-                                                                 now=clock.now())
+                                                                 now=NOW)
         assert for_sarah.options[0].technician_name == "Mike Chen" and for_sarah.options[0].previous_technician
         # without history the tie at the same start goes by name (equal load): Ana Souza
         assert for_stranger.options[0].technician_name == "Ana Souza"
@@ -190,8 +190,8 @@ class TestRanking:
             await technician(conn, a.id, "Zed", ["HVAC"])
             t = await ticket(conn, a.id)
             await service.book(conn, tenant=a.tenant, ticket_id=t, technician_id=aaron,
-                               start=local(2025, 11, 7, 15), duration_minutes=120, now=clock.now(), booked_by="t")
-            found = await options(conn, a, clock.now(), minutes=60, limit=1)
+                               start=local(2025, 11, 7, 15), duration_minutes=120, now=NOW, booked_by="t")
+            found = await options(conn, a, NOW, minutes=60, limit=1)
         assert found[0].technician_name == "Zed" and found[0].start == local(2025, 11, 7, 9)
 
     def test_options_never_overlap_each_other(self):

@@ -7,7 +7,7 @@ from hypothesis import strategies as st
 
 from domain.errors import DomainError
 from domain.scheduling import service
-from tests.domain.scheduling.helpers import local, overlapping_pairs, technician, ticket
+from tests.domain.scheduling.helpers import NOW, local, overlapping_pairs, technician, ticket
 
 DAY0 = local(2025, 11, 7, 8)   # Friday 08:00, an hour before work starts: some requests fall outside it
 DAYS = [DAY0, DAY0 + timedelta(days=3), DAY0 + timedelta(days=4)]  # Friday, Monday, Tuesday
@@ -26,7 +26,7 @@ SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[Healt
 
 class Run:
     def __init__(self, handle, techs, clock):
-        self.a, self.techs, self.now = handle, techs, clock.now()
+        self.a, self.techs, self.now = handle, techs, NOW
         self.live: list = []
 
     def start(self, day: int, quarter: int):
