@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -29,12 +29,11 @@ Interval = tuple[int, int]  # [start, end) in epoch seconds
 
 @dataclass
 class FreeTime:
-    """One technician's free intervals inside the searched span, and booked minutes per local day."""
+    """One technician's free intervals inside the searched span."""
     technician_id: UUID
     name: str
     active: bool
     free: list[Interval]
-    load: dict[str, int] = field(default_factory=dict)
 
 
 FREE_TIME_SQL = """
@@ -59,8 +58,8 @@ booked as materialized (
     select a.technician_id, a.during
       from appointments a
      where a.status <> 'cancelled' and a.technician_id = any(array(select id from cand))
-       and a.starts_at >= %(load_from)s::timestamptz - interval '1 day' and a.starts_at < %(load_to)s
-       and a.ends_at > %(load_from)s and a.id is distinct from %(ignore)s::uuid
+       and a.starts_at >= %(busy_from)s::timestamptz - interval '1 day' and a.starts_at < %(busy_to)s
+       and a.ends_at > %(busy_from)s and a.id is distinct from %(ignore)s::uuid
 ),
 busy as materialized (
     select technician_id, range_agg(r) as m from (
@@ -70,23 +69,16 @@ busy as materialized (
          where o.during && %(span)s::tstzrange
     ) b group by technician_id
 ),
-load as materialized (
-    select technician_id, jsonb_object_agg(day, minutes) as by_day from (
-        select technician_id, (lower(during) at time zone %(tz)s)::date::text as day,
-               (sum(extract(epoch from upper(during) - lower(during))) / 60)::int as minutes
-          from booked group by 1, 2) per_day
-     group by technician_id
-),
 free as materialized (
     select w.technician_id,
            (w.m - coalesce(b.m, '{}'::tstzmultirange)) * tstzmultirange(%(span)s::tstzrange) as m
       from work w left join busy b using (technician_id)
 )
-select c.id, c.name, c.active, coalesce(l.by_day, '{}'::jsonb) as load,
+select c.id, c.name, c.active,
        coalesce((select array_agg(array[extract(epoch from lower(r))::bigint, extract(epoch from upper(r))::bigint]
                                   order by lower(r))
                    from unnest(f.m) r), '{}') as free
-  from cand c left join free f on f.technician_id = c.id left join load l on l.technician_id = c.id
+  from cand c left join free f on f.technician_id = c.id
  order by c.name, c.id
 """
 
@@ -98,13 +90,14 @@ async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
     """Free time in [start, end) of one technician, or of every active one with the skill."""
     day_from = start.astimezone(tz).date() - timedelta(days=1)
     day_to = end.astimezone(tz).date() + timedelta(days=1)
+    buffer = timedelta(minutes=buffer_minutes)
     cur = conn.cursor(row_factory=dict_row)
     await cur.execute(FREE_TIME_SQL, {
         "technician_id": technician_id, "category": category, "tz": tz.key,
-        "day_from": day_from, "day_to": day_to, "buffer": timedelta(minutes=buffer_minutes),
-        "span": _range(start, end), "load_from": _midnight(day_from, tz), "load_to": _midnight(day_to, tz),
+        "day_from": day_from, "day_to": day_to, "buffer": buffer,
+        "span": _range(start, end), "busy_from": start - buffer, "busy_to": end + buffer,
         "ignore": ignore_appointment})
-    return [FreeTime(technician_id=r["id"], name=r["name"], active=r["active"], load=r["load"],
+    return [FreeTime(technician_id=r["id"], name=r["name"], active=r["active"],
                      free=[(lo, hi) for lo, hi in r["free"]] if r["active"] else [])
             for r in await cur.fetchall()]
 
@@ -211,8 +204,14 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
 
 
 def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
-    day = datetime.fromtimestamp(t, tz).date().isoformat()
-    return min(cands, key=lambda c: (c.time.load.get(day, 0), c.time.name, str(c.time.technician_id)))
+    """The one with the most free time left that local day (booked work, time off and short shifts all count)."""
+    if len(cands) == 1:
+        return cands[0]
+    day = datetime.fromtimestamp(t, tz).date()
+    lo, hi = epoch(_midnight(day, tz)), epoch(_midnight(day + timedelta(days=1), tz))
+    def free_that_day(c: _Candidate) -> int:
+        return sum(max(0, min(b, hi) - max(a, lo)) for a, b in c.time.free)
+    return min(cands, key=lambda c: (-free_that_day(c), c.time.name, str(c.time.technician_id)))
 
 
 @dataclass

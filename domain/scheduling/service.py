@@ -48,7 +48,7 @@ async def find_options(conn: AsyncConnection, *, tenant: Tenant, category: str, 
     grid in [earliest, latest) (clamped to now and the booking horizon) and fits entirely in the
     technician's working hours, outside time off and at least the tenant's buffer away from other
     appointments. Ranking: `preferred_technician` (the customer's previous one) first, then the
-    earliest start, then the technician with the fewest booked minutes that local day.
+    earliest start, then the least-loaded technician: the most free time left that local day.
     `customer_busy` (epoch-second intervals) are times the customer is already booked.
     Starts and ends are UTC-aware datetimes.
     """

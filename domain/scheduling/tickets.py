@@ -19,29 +19,33 @@ from domain.scheduling.models import GRID_MINUTES
 DEFAULT_DURATION_MINUTES = 60
 
 _CONTEXT_SQL = """
+with t as (
+    select * from tickets where id = %(id)s {lock}
+),
+-- the same customer's other tickets, by phone or by contact: two index lookups, not an OR scan
+-- (`deleted_at is null` is spelled out so the partial indexes apply; RLS alone does not imply it)
+mine as (
+    select o.id from tickets o join t on o.customer_phone = t.customer_phone
+     where o.id <> t.id and o.deleted_at is null
+    union
+    select o.id from tickets o join t on o.contact_id = t.contact_id
+     where o.id <> t.id and o.deleted_at is null
+),
+theirs as (
+    select a.technician_id, a.status, a.starts_at, a.ends_at from appointments a
+     where a.ticket_id = any(array(select id from mine)) and a.status <> 'cancelled'
+)
 select t.id, t.code, t.category, t.status, t.urgency, t.contact_id, t.customer_phone, t.preferred_start,
        t.estimated_duration_minutes, t.technician_id, t.waitlisted, t.closed_at,
        u.window_start_hours, u.window_end_hours,
-       (select a.technician_id
-          from appointments a
-          join tickets other on other.tenant_id = a.tenant_id and other.id = a.ticket_id
-          join technicians te on te.tenant_id = a.tenant_id and te.id = a.technician_id
-         where a.status <> 'cancelled' and other.id <> t.id and te.active and t.category = any(te.skills)
-           and (other.customer_phone = t.customer_phone
-                or (t.contact_id is not null and other.contact_id = t.contact_id))
-         order by lower(a.during) desc limit 1) as previous_technician_id,
+       (select th.technician_id from theirs th join technicians te on te.id = th.technician_id
+         where te.active and t.category = any(te.skills)
+         order by th.starts_at desc limit 1) as previous_technician_id,
        (select a.id from appointments a where a.ticket_id = t.id and a.status = 'booked') as live_appointment_id,
-       coalesce((select array_agg(array[extract(epoch from lower(a.during))::bigint,
-                                        extract(epoch from upper(a.during))::bigint])
-                   from appointments a
-                   join tickets other on other.tenant_id = a.tenant_id and other.id = a.ticket_id
-                  where a.status = 'booked' and other.id <> t.id and upper(a.during) > %(now)s
-                    and (other.customer_phone = t.customer_phone
-                         or (t.contact_id is not null and other.contact_id = t.contact_id))), '{}')
-           as customer_busy
-  from tickets t
+       coalesce((select array_agg(array[extract(epoch from th.starts_at)::bigint, extract(epoch from th.ends_at)::bigint])
+                   from theirs th where th.status = 'booked' and th.ends_at > %(now)s), '{{}}') as customer_busy
+  from t
   left join urgency_levels u on u.tenant_id = t.tenant_id and u.key = t.urgency
- where t.id = %(id)s
 """
 
 
@@ -83,7 +87,7 @@ class TicketContext(BaseModel):
 async def ticket_context(conn: AsyncConnection, *, ticket_id: UUID, now: datetime,
                          lock: bool = False) -> TicketContext:
     """The ticket with its urgency window, previous technician and the customer's other bookings."""
-    query = _CONTEXT_SQL + (" for update of t" if lock else "")
+    query = _CONTEXT_SQL.format(lock="for update" if lock else "")
     ctx = await fetch_one(conn, TicketContext, query, {"id": ticket_id, "now": now})
     if ctx is None:
         raise NotFound("Ticket not found.")

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import statistics
 import tempfile
 import time
 from datetime import timedelta
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from uuid import UUID
 
@@ -25,11 +27,13 @@ from domain.scheduling import calendar_view, service
 from domain.scheduling.availability import FreeTime, epoch, fetch_free_time, pick_options, utc
 from domain.scheduling.errors import SlotTaken
 from domain.technicians.service import list_technicians
+from domain.tenants.models import Tenant
 from fieldbook.bench import pgbench
 from fieldbook.bench.seed import NOW, BenchTenant, seed, skills_of
 from fieldbook.migrate import migrate
 
 DATABASE = "fieldbook_bench"
+PROCESSES = 4
 TARGETS = {"availability_p50_ms": ("<=", 5.0), "availability_speedup": (">=", 10.0),
            "booking_vs_pgbench": (">=", 0.4), "race_successes": ("==", 1), "overlaps": ("==", 0)}
 
@@ -84,7 +88,7 @@ async def _measure(server_url: str, embedded: bool, seconds: float, iterations: 
                   "hvac_technicians": sum("HVAC" in skills_of(i) for i in range(len(bench.technicians))),
                   "iterations": iterations, "seconds": seconds}
         result |= await _availability(db, bench, iterations)
-        result |= await _booking(db, bench, seconds)
+        result |= await _booking(db, bench, seconds, (app_url, admin_url, None if embedded else APP_ROLE))
         result |= pgbench.tpcb(server_url, clients=8, seconds=seconds)
         result["booking_vs_pgbench"] = round(result["booking_tps"] / result["pgbench_tpcb_tps"], 3)
         result |= await _race(db, bench)
@@ -137,16 +141,34 @@ def _percentile(values: list[float], pct: float) -> float:
     return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
 
 
-async def _booking(db: Database, bench: BenchTenant, seconds: float) -> dict:
-    """8 workers, each on its own technicians, book free hour-long windows for `seconds`."""
+async def _booking(db: Database, bench: BenchTenant, seconds: float, urls: tuple[str, str, str | None]) -> dict:
+    """8 workers (4 processes x 2, like pgbench -c 8 -j 4), each on its own technicians, book for `seconds`."""
     work = await _booking_plan(db, bench, workers=8)
-    deadline = time.perf_counter() + seconds
-    started = time.perf_counter()
-    counts = await asyncio.gather(*(_worker(db, bench, jobs, deadline) for jobs in work))
-    elapsed = time.perf_counter() - started
+    start_at = time.time() + 3   # the processes start and open their pools, then all begin together
+    deadline = start_at + seconds
+    with ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_process_main, urls, bench.tenant, work[p::PROCESSES], start_at, deadline)
+                   for p in range(PROCESSES)]
+        counts = [f.result() for f in futures]
     booked = sum(c[0] for c in counts)
-    return {"booking_tps": round(booked / elapsed, 1), "bookings": booked,
-            "booking_errors": sum(c[1] for c in counts), "booking_exhausted": any(c[2] for c in counts)}
+    return {"booking_tps": round(booked / seconds, 1), "bookings": booked,
+            "booking_errors": sum(c[1] for c in counts), "booking_exhausted": any(c[2] for c in counts),
+            "booking_processes": PROCESSES}
+
+
+def _process_main(urls: tuple[str, str, str | None], tenant: Tenant, jobs: list[list], start_at: float,
+                  deadline: float) -> tuple:
+    """One worker process: its own pool, its async workers, counting bookings made before the deadline."""
+    async def main() -> tuple:
+        db = Database(urls[0], urls[1], app_role=urls[2], min_size=len(jobs), max_size=len(jobs))
+        await db.open()
+        try:
+            await asyncio.sleep(max(0.0, start_at - time.time()))
+            results = await asyncio.gather(*(_worker(db, tenant, j, deadline) for j in jobs))
+        finally:
+            await db.close()
+        return (sum(r[0] for r in results), sum(r[1] for r in results), any(r[2] for r in results))
+    return asyncio.run(main())
 
 
 async def _booking_plan(db: Database, bench: BenchTenant, workers: int) -> list[list[tuple[UUID, UUID, object]]]:
@@ -168,14 +190,14 @@ async def _booking_plan(db: Database, bench: BenchTenant, workers: int) -> list[
     return plan
 
 
-async def _worker(db: Database, bench: BenchTenant, jobs: list, deadline: float) -> tuple[int, int, bool]:
+async def _worker(db: Database, tenant: Tenant, jobs: list, deadline: float) -> tuple[int, int, bool]:
     booked = errors = 0
     for ticket_id, tech_id, start in jobs:
-        if time.perf_counter() >= deadline:
+        if time.time() >= deadline:
             return booked, errors, False
         try:
-            async with tenant_tx(db.app_pool, bench.tenant.id, "bench") as conn:
-                await service.book(conn, tenant=bench.tenant, ticket_id=ticket_id, technician_id=tech_id,
+            async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+                await service.book(conn, tenant=tenant, ticket_id=ticket_id, technician_id=tech_id,
                                    start=utc(start), duration_minutes=60, now=NOW, booked_by="bench")
             booked += 1
         except DomainError:
