@@ -8,7 +8,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, tickets, webhooks
+from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, scheduling, tickets, webhooks
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -21,7 +21,7 @@ from web_widget import pages as widget_pages
 log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
-           records.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
+           records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
