@@ -8,7 +8,7 @@ only lays them out as rows and columns.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any, Literal
+from typing import Literal
 from uuid import UUID
 
 from psycopg import AsyncConnection
@@ -88,7 +88,7 @@ async def unassigned_tickets(conn: AsyncConnection, *, limit: int = 200) -> list
 
 def week_chips(board: Board, tenant: Tenant) -> dict[tuple[UUID, date], list[Appointment]]:
     """(technician, local day) -> that day's appointments, for the week view."""
-    out: dict[tuple[UUID, date], list[Any]] = {}
+    out: dict[tuple[UUID, date], list[Appointment]] = {}
     for appointment in board.appointments:
         out.setdefault((appointment.technician_id, appointment.start.astimezone(tenant.tz).date()), []).append(appointment)
     return out
