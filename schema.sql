@@ -691,6 +691,23 @@ create index outbox_events_unprocessed on outbox_events (created_at) where proce
 call apply_tenant_policies('outbox_events', false);
 
 -- ---------------------------------------------------------------------------------------------
+-- SMS: inbound webhook deliveries, de-duplicated on Twilio's MessageSid
+-- ---------------------------------------------------------------------------------------------
+
+create table sms_inbound (
+    tenant_id    uuid not null references tenants (id) on delete cascade,
+    id           uuid not null default gen_random_uuid(),
+    message_sid  text not null check (message_sid ~ '^[A-Za-z0-9]{10,64}$'),
+    from_phone   text not null,
+    reply        text,                     -- the TwiML reply text, returned again on a retried delivery
+    created_at   timestamptz not null default now(),
+    replied_at   timestamptz,
+    primary key (tenant_id, id),
+    constraint sms_inbound_sid_key unique (tenant_id, message_sid)
+);
+call apply_tenant_policies('sms_inbound', false);
+
+-- ---------------------------------------------------------------------------------------------
 -- Agent: identity verification codes (a web caller proves a claimed phone with a code sent to it)
 -- ---------------------------------------------------------------------------------------------
 

@@ -12,11 +12,13 @@ from api.routes import contacts, health
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
+from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router]
+ROUTERS = [health.router, contacts.router, widget_pages.router]
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
@@ -37,6 +39,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.clock = clock or Clock(settings.fieldbook_clock)
     app.state.agent_engine = "guided"
     install_error_handlers(app)
+    app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
     return app

