@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 from uuid import UUID
 
 from psycopg import AsyncConnection
@@ -94,5 +93,7 @@ async def list_messages(conn: AsyncConnection, *, conversation_id: UUID, after_s
          where conversation_id = %s and seq > %s order by seq limit %s""", (conversation_id, after_seq, limit))
 
 
-def state_value(conversation: Conversation, key: str, default: Any = None) -> Any:
-    return conversation.state.get(key, default)
+async def mark_verified(conn: AsyncConnection, *, conversation_id: UUID, phone: str) -> None:
+    """The caller proved they hold `phone` (a code sent to it came back)."""
+    await conn.execute("update conversations set phone = %s, phone_verified = true where id = %s",
+                       (phone, conversation_id))
