@@ -472,9 +472,18 @@ create trigger assign_code before insert on tickets
     for each row execute function assign_ticket_code();
 
 -- A closed ticket is immutable: the database refuses any change to it, whatever the application does.
+-- The one exception is erasure (app.erasure = 'on', set by domain/privacy in its own transaction),
+-- which may blank the customer's personal fields of a closed ticket and nothing else.
 create function forbid_closed_ticket_change() returns trigger
     language plpgsql as $$
+declare
+    personal text[] := array['customer_name', 'customer_phone', 'title', 'description', 'service_address',
+                             'address_id', 'preferred_time', 'closeout_notes', 'updated_at'];
 begin
+    if old.closed_at is not null and current_setting('app.erasure', true) = 'on'
+       and (to_jsonb(old) - personal) = (to_jsonb(new) - personal) then
+        return new;
+    end if;
     if old.closed_at is not null then
         raise exception 'ticket % is closed', old.code
             using errcode = 'check_violation', constraint = 'tickets_closed_immutable';
@@ -662,6 +671,7 @@ create table scheduled_messages (
     last_error     text,
     sent_at        timestamptz,
     provider_id    text,
+    locked_until   timestamptz,                          -- a sender's lease; expired = claimable again
     created_at     timestamptz not null default now(),
     updated_at     timestamptz not null default now(),
     primary key (tenant_id, id),
@@ -672,6 +682,7 @@ create table scheduled_messages (
 );
 create index scheduled_messages_due on scheduled_messages (scheduled_for) where status = 'pending';
 create index scheduled_messages_to on scheduled_messages (tenant_id, to_address, created_at);
+create index scheduled_messages_list on scheduled_messages (tenant_id, created_at, id);
 create index scheduled_messages_appointment on scheduled_messages (tenant_id, appointment_id);
 call apply_tenant_policies('scheduled_messages', false);
 call apply_row_triggers('scheduled_messages', true);
@@ -706,6 +717,88 @@ create table sms_inbound (
     constraint sms_inbound_sid_key unique (tenant_id, message_sid)
 );
 call apply_tenant_policies('sms_inbound', false);
+
+-- ---------------------------------------------------------------------------------------------
+-- Messages and events: SMS opt-outs, webhook endpoints and their delivery log, audit redaction
+-- ---------------------------------------------------------------------------------------------
+
+-- A number that texted STOP (or that Twilio reported as unsubscribed, error 21610) gets no SMS.
+create table sms_opt_outs (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    phone         text not null check (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    opted_out_at  timestamptz not null default now(),
+    source        text not null default 'keyword' check (source in ('keyword', 'carrier', 'staff', 'api')),
+    id            uuid not null default gen_random_uuid(),
+    primary key (tenant_id, phone)
+);
+call apply_tenant_policies('sms_opt_outs', false);
+call apply_row_triggers('sms_opt_outs', false);
+
+-- No secret is stored: each endpoint's signing secret is HMAC(SECRET_KEY, tenant, id, secret_version),
+-- recomputed when signing; bumping secret_version rotates it.
+create table webhook_endpoints (
+    tenant_id      uuid not null references tenants (id) on delete cascade,
+    id             uuid not null default gen_random_uuid(),
+    url            text not null check (url ~ '^https?://' and length(url) <= 2000),
+    description    text check (length(description) <= 500),
+    event_types    text[] not null default '{}',   -- empty: every event
+    active         boolean not null default true,
+    secret_version integer not null default 1,
+    created_at     timestamptz not null default now(),
+    updated_at     timestamptz not null default now(),
+    primary key (tenant_id, id)
+);
+call apply_tenant_policies('webhook_endpoints', false);
+call apply_row_triggers('webhook_endpoints', true);
+
+-- One row per (event, endpoint): the delivery log. Operational state, so not audited.
+create table webhook_deliveries (
+    tenant_id        uuid not null references tenants (id) on delete cascade,
+    id               uuid not null default gen_random_uuid(),
+    event_id         uuid not null,
+    endpoint_id      uuid not null,
+    status           text not null default 'pending' check (status in ('pending', 'delivered', 'failed')),
+    attempts         integer not null default 0,
+    next_attempt_at  timestamptz not null default now(),
+    locked_until     timestamptz,                   -- a deliverer's lease; expired = claimable again
+    last_status_code integer,
+    last_error       text,
+    delivered_at     timestamptz,
+    created_at       timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint webhook_deliveries_once unique (tenant_id, event_id, endpoint_id),
+    foreign key (tenant_id, event_id) references outbox_events (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, endpoint_id) references webhook_endpoints (tenant_id, id) on delete cascade
+);
+create index webhook_deliveries_due on webhook_deliveries (next_attempt_at) where status = 'pending';
+create index webhook_deliveries_endpoint on webhook_deliveries (tenant_id, endpoint_id, created_at);
+call apply_tenant_policies('webhook_deliveries', false);
+
+-- Erasure and retention must also scrub personal fields from the audit trail, which the serving
+-- role cannot update. This function can, only inside the caller's tenant, and only removes fields.
+create policy redact_personal_data on audit_log for update to current_user
+    using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
+
+create function redact_audit_rows(entity_ids uuid[]) returns integer
+    language plpgsql security definer set search_path = pg_catalog, public as $$
+declare
+    personal text[] := array['name', 'phone', 'email', 'notes', 'customer_name', 'customer_phone', 'title',
+                             'description', 'service_address', 'preferred_time', 'closeout_notes', 'line1',
+                             'city', 'postal_code', 'content', 'value', 'state', 'to_address', 'body', 'payload'];
+    redacted integer;
+begin
+    if app_tenant() is null then
+        raise exception 'redact_audit_rows needs a tenant context';
+    end if;
+    update audit_log
+       set old_row = case when old_row is null then null else (old_row - personal) || '{"redacted": true}' end,
+           new_row = case when new_row is null then null else (new_row - personal) || '{"redacted": true}' end
+     where tenant_id = app_tenant() and entity_id = any(entity_ids);
+    get diagnostics redacted = row_count;
+    return redacted;
+end $$;
+revoke all on function redact_audit_rows(uuid[]) from public;
+grant execute on function redact_audit_rows(uuid[]) to fieldbook_app;
 
 -- ---------------------------------------------------------------------------------------------
 -- Agent: identity verification codes (a web caller proves a claimed phone with a code sent to it)

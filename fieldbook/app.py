@@ -9,19 +9,25 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+<<<<<<< HEAD
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
 from api.routes import contacts, health
+=======
+from api.routes import contacts, health, messages, privacy, webhooks
+>>>>>>> main
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
+from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
 from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
+<<<<<<< HEAD
 ROUTERS = [health.router, contacts.router, widget_pages.router, agent_routes.router]
 
 
@@ -31,6 +37,9 @@ def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
     secret = (settings.secret_key.get_secret_value().encode() if settings.secret_key
               else secrets.token_bytes(32))
     return AgentRunner(db, clock, route_models(settings), secret)
+=======
+ROUTERS = [health.router, contacts.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
+>>>>>>> main
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
@@ -40,9 +49,14 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     async def lifespan(app: FastAPI):
         await db.open()
         log.info("agent engine: %s", app.state.agent_engine)
+        jobs = build_job_runner(settings, db, app.state.clock) if settings.jobs_enabled else None
+        if jobs is not None:
+            jobs.start()
         try:
             yield
         finally:
+            if jobs is not None:
+                await jobs.stop()
             await db.close()
 
     app = FastAPI(title="Fieldbook", version=__version__, lifespan=lifespan, docs_url="/docs")

@@ -45,6 +45,20 @@ class Settings(BaseSettings):
     smtp_from: str = "Fieldbook <no-reply@fieldbook.local>"
     smtp_starttls: bool = True
 
+    # Background jobs (jobs/): off in tests, which run each job explicitly.
+    jobs_enabled: bool = True
+    jobs_interval_seconds: float = Field(10.0, gt=0)
+    jobs_batch_size: int = Field(50, ge=1, le=1000)
+    jobs_lease_seconds: int = Field(300, ge=1, description="A claimed message or delivery is retried after this")
+    message_max_attempts: int = Field(5, ge=1)
+    message_backoff_seconds: float = Field(60.0, ge=0)
+    webhook_max_attempts: int = Field(12, ge=1)
+    webhook_backoff_seconds: float = Field(30.0, ge=0, description="First retry delay; doubles per attempt")
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    # Lets webhook URLs point at loopback/private addresses (tests, single-machine setups); off in
+    # production so one tenant cannot make the server call internal services.
+    webhook_allow_private_urls: bool = False
+
     @field_validator("fieldbook_clock")
     @classmethod
     def _clock_has_offset(cls, value: datetime | None) -> datetime | None:

@@ -100,7 +100,7 @@ def factory(db: Database) -> Factory:
 def settings(tmp_path):
     from fieldbook.settings import load_settings
     return load_settings(secret_key="test-secret-" + "x" * 40, fieldbook_data_dir=tmp_path,
-                         public_base_url="http://testserver")
+                         public_base_url="http://testserver", jobs_enabled=False)
 
 
 @pytest.fixture

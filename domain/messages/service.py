@@ -1,0 +1,149 @@
+"""Scheduled messages: queued in the transaction of the change that causes them, sent later by jobs/."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
+from pydantic_core import to_json
+
+from domain.db import fetch_all, fetch_one
+from domain.errors import Invalid
+from domain.messages.models import URGENT_TYPES, Message, MessageCreate, MessageStatus
+from domain.messages.render import render
+from domain.pagination import Cursor, Page, check_limit, page_of
+from domain.phones import normalize_phone
+from domain.tenants.models import Tenant
+
+COLUMNS = """id, message_type, channel, to_address, contact_id, ticket_id, appointment_id, invoice_id, payload,
+    body, urgent, scheduled_for, expires_at, status, attempts, last_error, sent_at, provider_id, created_at"""
+
+REMINDER_LEAD = timedelta(hours=24)
+EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+
+
+def template_context(tenant: Tenant, payload: dict[str, Any]) -> dict[str, Any]:
+    """What every template sees: the payload plus the business's name, number and timezone."""
+    return {"business_name": tenant.name, "business_phone": tenant.sms_number, "tz": tenant.timezone} | payload
+
+
+def _address(data: MessageCreate, region: str) -> str:
+    if data.channel == "sms":
+        return normalize_phone(data.to_address, region)
+    if not re.match(EMAIL, data.to_address):
+        raise Invalid("That does not look like an email address.", code="INVALID_EMAIL")
+    return data.to_address
+
+
+async def queue_message(conn: AsyncConnection, *, tenant: Tenant, data: MessageCreate, now: datetime) -> Message:
+    """A pending message; its template is rendered once now so a bad context fails here, not at 3 a.m."""
+    to_address = _address(data, tenant.phone_region)
+    # round-trip through JSON first, so the trial render sees exactly what the sender will see
+    payload = Jsonb(data.payload)
+    render(data.message_type, data.channel, template_context(tenant, _jsonable(data.payload)))
+    urgent = data.urgent if data.urgent is not None else data.message_type in URGENT_TYPES
+    message = await fetch_one(conn, Message, f"""
+        insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id, ticket_id,
+                                        appointment_id, invoice_id, payload, urgent, scheduled_for, expires_at)
+        values (%(tenant)s, %(type)s, %(channel)s, %(to)s, %(contact)s, %(ticket)s, %(appointment)s,
+                %(invoice)s, %(payload)s, %(urgent)s, %(when)s, %(expires)s)
+        returning {COLUMNS}""",
+        {"tenant": tenant.id, "type": data.message_type, "channel": data.channel, "to": to_address,
+         "contact": data.contact_id, "ticket": data.ticket_id, "appointment": data.appointment_id,
+         "invoice": data.invoice_id, "payload": payload, "urgent": urgent,
+         "when": data.scheduled_for or now, "expires": data.expires_at})
+    assert message is not None
+    return message
+
+
+def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(to_json(payload))
+
+
+async def queue_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                                     ticket_id: UUID, technician_name: str, starts_at: datetime,
+                                     ends_at: datetime, to_phone: str, contact_id: UUID | None,
+                                     now: datetime, ticket_code: str | None = None) -> list[Message]:
+    """The booking's confirmation (now) and its reminder (start − 24 h, dropped if not sent by the start).
+
+    A booking less than 24 hours ahead gets no reminder: the confirmation is the reminder.
+    """
+    payload = {"technician_name": technician_name, "starts_at": starts_at, "ends_at": ends_at,
+               "ticket_code": ticket_code}
+    links = {"to_address": to_phone, "contact_id": contact_id, "ticket_id": ticket_id,
+             "appointment_id": appointment_id, "payload": payload}
+    queued = [await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+        message_type="appointment_confirmation", scheduled_for=now, **links))]
+    remind_at = starts_at - REMINDER_LEAD
+    if remind_at > now:
+        queued.append(await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+            message_type="appointment_reminder", scheduled_for=remind_at, expires_at=starts_at, **links)))
+    return queued
+
+
+async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: UUID) -> int:
+    """Cancels the appointment's messages not yet sent; returns how many."""
+    cur = await conn.execute("""
+        update scheduled_messages set status = 'cancelled', locked_until = null
+         where appointment_id = %(a)s and status = 'pending'""", {"a": appointment_id})
+    return cur.rowcount
+
+
+async def move_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                                    new_starts_at: datetime, new_ends_at: datetime | None = None,
+                                    now: datetime) -> Message | None:
+    """Moves the pending reminder to the new start − 24 h (or queues one); returns the live reminder."""
+    times = {"starts_at": new_starts_at} | ({"ends_at": new_ends_at} if new_ends_at else {})
+    await conn.execute("""
+        update scheduled_messages set payload = payload || %(times)s
+         where appointment_id = %(a)s and status = 'pending'""", {"a": appointment_id, "times": Jsonb(times)})
+    remind_at = new_starts_at - REMINDER_LEAD
+    if remind_at <= now:
+        await conn.execute("""
+            update scheduled_messages set status = 'cancelled', locked_until = null
+             where appointment_id = %(a)s and message_type = 'appointment_reminder' and status = 'pending'""",
+            {"a": appointment_id})
+        return None
+    moved = await fetch_one(conn, Message, f"""
+        update scheduled_messages set scheduled_for = %(when)s, expires_at = %(start)s, locked_until = null
+         where appointment_id = %(a)s and message_type = 'appointment_reminder' and status = 'pending'
+        returning {COLUMNS}""", {"a": appointment_id, "when": remind_at, "start": new_starts_at})
+    if moved is not None:
+        return moved
+    return await _requeue_reminder(conn, tenant=tenant, appointment_id=appointment_id,
+                                   remind_at=remind_at, times=times, now=now)
+
+
+async def _requeue_reminder(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                            remind_at: datetime, times: dict, now: datetime) -> Message | None:
+    """A fresh reminder modelled on the appointment's confirmation (the old one was already sent)."""
+    model = await fetch_one(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages where appointment_id = %(a)s
+         order by (message_type = 'appointment_confirmation') desc, created_at limit 1""", {"a": appointment_id})
+    if model is None:
+        return None
+    return await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+        message_type="appointment_reminder", channel=model.channel, to_address=model.to_address,
+        payload=model.payload | _jsonable(times), scheduled_for=remind_at, expires_at=times["starts_at"],
+        contact_id=model.contact_id, ticket_id=model.ticket_id, appointment_id=appointment_id))
+
+
+async def list_messages(conn: AsyncConnection, *, phone: str | None = None, status: MessageStatus | None = None,
+                        limit: int = 50, cursor: str | None = None) -> Page[Message]:
+    """Messages in creation order, optionally to one E.164 number and/or in one status."""
+    check_limit(limit)
+    after = Cursor.decode(cursor)
+    rows = await fetch_all(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages
+         where (%(after_c)s::timestamptz is null or (created_at, id) > (%(after_c)s, %(after_i)s))
+           and (%(phone)s::text is null or to_address = %(phone)s)
+           and (%(status)s::text is null or status = %(status)s)
+         order by created_at, id limit %(limit)s""",
+        {"after_c": after.created_at if after else None, "after_i": after.id if after else None,
+         "phone": phone, "status": status, "limit": limit + 1})
+    return page_of(rows, limit)

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+EVENT_TYPE = r"^[a-z_]+\.[a-z_]+$"
+
+
+class WebhookEndpoint(BaseModel):
+    id: UUID
+    url: str
+    description: str | None
+    event_types: list[str]
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+class WebhookEndpointWithSecret(WebhookEndpoint):
+    """Returned once, on creation and on rotation: the secret is never shown again."""
+
+    secret: str
+
+
+class WebhookEndpointCreate(BaseModel):
+    url: str = Field(min_length=8, max_length=2000)
+    description: str | None = Field(None, max_length=500)
+    event_types: list[str] = Field(default_factory=list, max_length=50,
+                                   description="Event types to receive, e.g. appointment.booked; empty = all")
+
+
+class WebhookEndpointUpdate(BaseModel):
+    url: str | None = Field(None, min_length=8, max_length=2000)
+    description: str | None = Field(None, max_length=500)
+    event_types: list[str] | None = Field(None, max_length=50)
+    active: bool | None = None
+
+
+class WebhookDelivery(BaseModel):
+    id: UUID
+    event_id: UUID
+    event_type: str
+    endpoint_id: UUID
+    status: Literal["pending", "delivered", "failed"]
+    attempts: int
+    next_attempt_at: datetime
+    last_status_code: int | None
+    last_error: str | None
+    delivered_at: datetime | None
+    created_at: datetime
+
+
+class WebhookRequest(BaseModel):
+    """One delivery attempt, ready to post: the exact body bytes and their signature headers."""
+
+    delivery_id: UUID
+    tenant_id: UUID
+    url: str
+    body: bytes
+    headers: dict[str, str]

@@ -1,0 +1,75 @@
+"""The outbox delivery job: fans events out to webhook endpoints and posts them, signed, at least once."""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+import httpx
+
+from domain.clock import Clock
+from domain.db import Database, admin_tx, tenant_tx
+from domain.webhooks import delivery
+from domain.webhooks.models import WebhookRequest
+
+log = logging.getLogger(__name__)
+
+ACTOR = "job:webhooks"
+MAX_BATCHES_PER_RUN = 100
+
+
+@dataclass
+class WebhookConfig:
+    signing_key: bytes
+    batch_size: int = 50
+    lease_seconds: int = 300
+    max_attempts: int = 12
+    backoff_seconds: float = 30.0
+    timeout_seconds: float = 10.0
+
+
+async def deliver_webhooks(db: Database, *, clock: Clock, http: httpx.AsyncClient, config: WebhookConfig) -> Counter:
+    """Fans out new events, then posts every delivery due now; returns the count of each outcome."""
+    outcomes: Counter = Counter()
+    for _ in range(MAX_BATCHES_PER_RUN):
+        async with admin_tx(db) as admin:
+            await admin.execute("select set_config('app.actor', %s, true)", (ACTOR,))
+            fanned = await delivery.fan_out_events(admin, now=clock.now(), limit=config.batch_size)
+        if fanned < config.batch_size:
+            break
+    for _ in range(MAX_BATCHES_PER_RUN):
+        async with admin_tx(db) as admin:
+            claimed = await delivery.claim_due_deliveries(admin, now=clock.now(), limit=config.batch_size,
+                                                          lease=timedelta(seconds=config.lease_seconds))
+        if not claimed:
+            break
+        for item in claimed:
+            outcomes[await _deliver_one(db, item, clock=clock, http=http, config=config)] += 1
+    if outcomes:
+        log.info("webhooks: %s", dict(outcomes))
+    return outcomes
+
+
+async def _deliver_one(db: Database, item: delivery.Claimed, *, clock: Clock, http: httpx.AsyncClient,
+                       config: WebhookConfig) -> str:
+    async with tenant_tx(db.app_pool, item.tenant_id, ACTOR) as conn:
+        request = await delivery.build_request(conn, delivery_id=item.id, signing_key=config.signing_key)
+    if request is None:
+        return "gone"
+    status_code, error = await _post(http, request, config.timeout_seconds)
+    async with tenant_tx(db.app_pool, item.tenant_id, ACTOR) as conn:
+        return await delivery.record_attempt(conn, delivery_id=item.id, status_code=status_code, error=error,
+                                             now=clock.now(), max_attempts=config.max_attempts,
+                                             backoff_seconds=config.backoff_seconds)
+
+
+async def _post(http: httpx.AsyncClient, request: WebhookRequest, timeout: float) -> tuple[int | None, str | None]:
+    """Posts the exact signed bytes; redirects are not followed (the signature names one URL)."""
+    try:
+        response = await http.post(request.url, content=request.body, headers=request.headers,
+                                   timeout=timeout, follow_redirects=False)
+    except httpx.HTTPError as exc:
+        return None, f"{type(exc).__name__}"
+    return response.status_code, None if response.is_success else f"HTTP {response.status_code}"
