@@ -9,14 +9,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-<<<<<<< HEAD
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import contacts, health
-=======
 from api.routes import contacts, health, messages, privacy, webhooks
->>>>>>> main
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -27,8 +23,8 @@ from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-<<<<<<< HEAD
-ROUTERS = [health.router, contacts.router, widget_pages.router, agent_routes.router]
+ROUTERS = [health.router, contacts.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
+           agent_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
@@ -37,9 +33,6 @@ def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
     secret = (settings.secret_key.get_secret_value().encode() if settings.secret_key
               else secrets.token_bytes(32))
     return AgentRunner(db, clock, route_models(settings), secret)
-=======
-ROUTERS = [health.router, contacts.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
->>>>>>> main
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
