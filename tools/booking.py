@@ -62,7 +62,7 @@ async def search_options(deps: AgentDeps, conn, ticket, when: str | None) -> tup
     """Options for the customer's words (nearest valid ones when none fit), else for the ticket's urgency."""
     now, tenant = deps.now(), deps.tenant
     window = resolve_when(when or ticket.preferred_time or "", now=now, tz=tenant.tz)
-    if window is None or (window.flexible and not window.days and not window.part and not window.at):
+    if window is None or not window.specific:
         result = await scheduling.find_options_for_ticket(conn, tenant=tenant, ticket_id=ticket.id, now=now)
         return result.options, result.within_window
     tctx = await ticket_context(conn, ticket_id=ticket.id, now=now)

@@ -38,6 +38,7 @@ class Window:
     at: datetime | None = None
     asap: bool = False
     flexible: bool = False
+    specific: bool = True       # False: only "whenever" / "no rush", no day or time named
 
     def accepts(self, start: datetime, tz: ZoneInfo) -> bool:
         """Whether an option starting at `start` fits the days and part of day asked for."""
@@ -189,4 +190,5 @@ def resolve_when(text: str, *, now: datetime, tz: ZoneInfo) -> Window | None:
     if days is None and asap and not (part or at_time):
         latest = max(latest, now + timedelta(hours=4))
     return Window(earliest=earliest, latest=max(latest, earliest + timedelta(minutes=15)), days=chosen,
-                  part=part, at=at, asap=asap, flexible=flexible)
+                  part=part, at=at, asap=asap, flexible=flexible,
+                  specific=bool(days or asap or at_time or part))

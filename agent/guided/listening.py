@@ -119,7 +119,7 @@ def _volunteered(policy: GuidedPolicy, text: str, awaiting: str | None) -> None:
         g["urgency"] = urgency
     if not g["when"] and awaiting not in ("when", "confirm", "move_when") and nlu.has_time_words(text):
         window = resolve_when(text, now=deps.now(), tz=deps.tenant.tz)
-        if window and (window.days or window.part or window.at or window.asap):
+        if window and window.specific:
             g["when"] = text[:200]
     if not g["address"] and awaiting not in ("address", "address_confirm"):
         g["address"] = nlu.address_in(text)

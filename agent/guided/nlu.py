@@ -23,7 +23,7 @@ EMERGENCY = re.compile(r"\b(emergency|freezing|no heat|flood(ing|ed)?|burst|spar
 NOT_EMERGENCY = re.compile(r"\b(not|no|isn'?t|non)[- ](an? )?(emergency|urgent|rush|hurry)\b")
 URGENT = re.compile(r"\b(urgent|today|tonight|soon as possible|quickly|stopped working|not working|broken|"
                     r"won'?t (turn|start|work))\b")
-SCHEDULED = re.compile(r"\b(maintenance|annual|yearly|tune[- ]?up|inspection|seasonal|no rush|whenever|"
+SCHEDULED = re.compile(r"\b(maintenance|annual|yearly|tune[- ]?up|inspect(?:ion|ed)?|seasonal|no rush|whenever|"
                        r"before (winter|summer|spring|fall)|check[- ]?up|service plan)\b")
 
 YES = re.compile(r"^\W*(y|ya|yes|yeah|yep|yup|sure|ok|okay|correct|right|perfect|great|absolutely|definitely|"

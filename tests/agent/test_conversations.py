@@ -6,13 +6,14 @@ the path the SMS webhook takes.
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from domain.db import fetch_dicts
-from tests.agent.conftest import WIDGET, load_cases, play
+from tests.agent.conftest import OWN_CASES, WIDGET, load_cases, play
 
 CASES = load_cases()
 TZ = ZoneInfo("America/Toronto")
@@ -86,6 +87,8 @@ def _check(case, rows, transcript):
     if "date_from" in expect:
         day = first["start"].astimezone(TZ).date().isoformat()
         assert expect["date_from"] <= day <= expect["date_to"], story
+    for word in expect.get("mention", []):
+        assert any(word in reply for reply in transcript.replies), story
     for word in expect.get("forbid", []):
         assert all(word.lower() not in reply.lower() for reply in transcript.replies), story
 
@@ -105,7 +108,7 @@ async def test_conversation(case, app, client, demo, db):
         assert transcript.service_request is not None, transcript
 
 
-def test_enough_cases_of_our_own():
-    own = [c for c in CASES if c["id"] not in {"seed-6.1-emergency-hvac-new-customer"}]
-    assert len(list((__import__("pathlib").Path(__file__).parent / "conversations").glob("*.json"))) >= 1
+def test_at_least_twenty_cases_of_our_own():
+    own = [c for path in OWN_CASES.glob("*.json") for c in json.loads(path.read_text())]
     assert len(own) >= 20
+    assert len({c["id"] for c in CASES}) == len(CASES)
