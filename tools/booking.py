@@ -14,6 +14,9 @@ from domain.scheduling import service as scheduling
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import AppointmentOption
 from domain.scheduling.tickets import ticket_context
+from domain.contacts.addresses import list_addresses
+from domain.tickets.lifecycle import update_ticket
+from domain.tickets.models import TicketUpdate
 from domain.tickets.service import get_ticket, get_ticket_by_code
 from tools.deps import AgentDeps
 from tools.models import BookingResult, Option, OptionsResult
@@ -122,6 +125,7 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
     try:
         async with deps.tx() as conn:
             ticket = await get_ticket(conn, ticket_id=UUID(chosen["ticket_id"]))
+            ticket = await with_address_on_file(deps, conn, ticket)
             appointment = await scheduling.book(
                 conn, tenant=deps.tenant, ticket_id=ticket.id, technician_id=UUID(chosen["technician_id"]),
                 start=start, duration_minutes=int((end - start) / timedelta(minutes=1)), now=deps.now(),
@@ -138,6 +142,18 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
     return BookingResult(booked=True, ticket_code=ticket.code, technician=appointment.technician_name,
                          start=local_label(appointment.start, deps), end=local_label(appointment.end, deps),
                          address=ticket.service_address, confirmation_sms=queued)
+
+
+async def with_address_on_file(deps: AgentDeps, conn, ticket):
+    """A verified returning customer who confirmed 'same address': the ticket takes their primary address."""
+    if ticket.service_address or ticket.contact_id is None or not deps.verified:
+        return ticket
+    addresses = await list_addresses(conn, contact_id=ticket.contact_id)
+    primary = next((a for a in addresses if a.is_primary), addresses[0] if addresses else None)
+    if primary is None:
+        return ticket
+    return await update_ticket(conn, tenant_id=deps.tenant.id, ticket_id=ticket.id, now=deps.now(),
+                               data=TicketUpdate(service_address=primary.one_line(), address_id=primary.id))
 
 
 async def confirmation_queued(conn, appointment_id: UUID) -> bool:

@@ -28,17 +28,26 @@ async def identify_customer(ctx: RunContext[AgentDeps], phone: str) -> CustomerL
     """
     deps = ctx.deps
     deps.tool_calls.append("identify_customer")
-    conversation = deps.conversation
-    if not (conversation.phone_verified and conversation.phone):
-        try:
-            claimed = normalize_phone(phone, deps.tenant.phone_region)
-        except Invalid as exc:
-            return CustomerLookup(error=exc.code, message=exc.message)
-        if claimed != conversation.phone:
-            conversation.phone, conversation.phone_verified, conversation.contact_id = claimed, False, None
+    error = claim_phone(deps, phone)
+    if error:
+        return CustomerLookup(error=error.code, message=error.message)
     if not deps.verified:
-        return CustomerLookup(phone=format_phone(conversation.phone), verified=False, message=NOT_DISCLOSED)
+        return CustomerLookup(phone=format_phone(deps.conversation.phone), verified=False, message=NOT_DISCLOSED)
     return await _verified_lookup(deps)
+
+
+def claim_phone(deps: AgentDeps, raw: str) -> Invalid | None:
+    """Record the number a web caller gives (unverified); a proven number (SMS, code) never changes here."""
+    conversation = deps.conversation
+    if conversation.phone_verified and conversation.phone:
+        return None
+    try:
+        claimed = normalize_phone(raw, deps.tenant.phone_region)
+    except Invalid as exc:
+        return exc
+    if claimed != conversation.phone:
+        conversation.phone, conversation.phone_verified, conversation.contact_id = claimed, False, None
+    return None
 
 
 async def _verified_lookup(deps: AgentDeps) -> CustomerLookup:

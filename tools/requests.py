@@ -15,6 +15,7 @@ from domain.errors import DomainError
 from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketCreate, TicketUpdate
 from domain.tickets.service import create_ticket, get_ticket
+from tools.customers import claim_phone
 from tools.deps import AgentDeps
 from tools.models import HandOffResult, TicketResult
 
@@ -40,7 +41,8 @@ def _channel(deps: AgentDeps) -> str:
 
 
 async def record_service_request(ctx: RunContext[AgentDeps], category: str, description: str,
-                                 urgency: Urgency = "normal", preferred_time: str | None = None) -> TicketResult:
+                                 urgency: Urgency = "normal", preferred_time: str | None = None,
+                                 phone: str | None = None, address: str | None = None) -> TicketResult:
     """Record the customer's need as a ticket as soon as you have their phone and the need.
 
     Calling it again for the same category in this conversation updates that ticket.
@@ -50,9 +52,14 @@ async def record_service_request(ctx: RunContext[AgentDeps], category: str, desc
         description: The problem in the customer's words.
         urgency: How soon it is needed.
         preferred_time: When the customer would like the visit, in their own words.
+        phone: The customer's phone as they wrote it, if not given to identify_customer.
+        address: The service address, if known.
     """
     deps = ctx.deps
     deps.tool_calls.append("record_service_request")
+    error = claim_phone(deps, phone) if phone else None
+    if error:
+        return TicketResult(error=error.code, message=error.message)
     if not deps.conversation.phone:
         return TicketResult(error="PHONE_REQUIRED", message="Ask for the customer's phone number first.")
     try:
@@ -61,13 +68,14 @@ async def record_service_request(ctx: RunContext[AgentDeps], category: str, desc
             if found is None:
                 names = ", ".join(c.name for c in await list_categories(conn))
                 return TicketResult(error="UNKNOWN_CATEGORY", message=f"We offer: {names}.")
-            ticket = await _upsert(deps, conn, found.key, description, urgency, preferred_time)
+            ticket = await _upsert(deps, conn, found.key, description, urgency, preferred_time, address)
     except DomainError as exc:
         return TicketResult(error=exc.code, message=exc.message)
     return TicketResult(ticket_code=ticket.code, category=ticket.service_category, urgency=ticket.urgency_level)
 
 
-async def _upsert(deps: AgentDeps, conn, category: str, description: str, urgency: str, preferred: str | None):
+async def _upsert(deps: AgentDeps, conn, category: str, description: str, urgency: str, preferred: str | None,
+                  address: str | None):
     """The open ticket of this category in this conversation, updated; else a new one (idempotent)."""
     for entry in deps.state.setdefault("tickets", []):
         if entry["category"] == category and not entry.get("appointment_id"):
@@ -75,11 +83,12 @@ async def _upsert(deps: AgentDeps, conn, category: str, description: str, urgenc
             if ticket.closed_at is None and ticket.status == "open":
                 return await update_ticket(conn, tenant_id=deps.tenant.id, ticket_id=ticket.id, now=deps.now(),
                                            data=TicketUpdate(description=description[:5000] or ticket.description,
-                                                             urgency_level=urgency, preferred_time=preferred))
+                                                             urgency_level=urgency, preferred_time=preferred,
+                                                             service_address=address or ticket.service_address))
     ticket = await create_ticket(conn, tenant_id=deps.tenant.id, region=deps.tenant.phone_region, data=TicketCreate(
         customer_phone=deps.conversation.phone, service_category=category, description=description[:5000],
         urgency_level=urgency, preferred_time=preferred, source_channel=_channel(deps),
-        title=description[:80] or None, conversation_id=deps.conversation.id,
+        title=description[:80] or None, conversation_id=deps.conversation.id, service_address=address,
         estimated_duration_minutes=await estimate_minutes(conn, category=category, description=description)))
     deps.state["tickets"].append({"id": str(ticket.id), "code": ticket.code, "category": category})
     return ticket

@@ -92,7 +92,8 @@ class GuidedPolicy:
             return self.call("business_info", service=g["info_query"] if g["info"] == "prices" else None)
         if not (self.deps.conversation.phone or g["phone"]):
             return self._without_phone()
-        if not g["identified"]:
+        # an unverified web caller learns nothing from a lookup: the phone rides on the request instead
+        if not g["identified"] and (self.deps.verified or g["intent"] or g["human"]):
             return self.call("identify_customer", phone=g["phone"] or self.deps.conversation.phone)
         if g["human"]:
             return self.call("hand_off", reason="The customer asked for a person.")
@@ -116,7 +117,7 @@ class GuidedPolicy:
             if need["ticket"] is None or need["dirty"]:
                 return self.call("record_service_request", category=need["category"],
                                  description=need["description"][:500], urgency=g["urgency"] or "normal",
-                                 preferred_time=g["when"])
+                                 preferred_time=g["when"], phone=g["phone"], address=g["address"])
         for need in g["needs"]:
             if not need["detailed"] and not need["asked"]:
                 need["asked"] = True
@@ -133,7 +134,8 @@ class GuidedPolicy:
             return self.ask("address")
         if not (g["name"] or g["known_name"]):
             return self.ask("name")
-        if not g["registered"]:
+        on_file = self.deps.verified and g["known"] and g["address"] == g["address_on_file"]
+        if not g["registered"] and not on_file:
             return self.call("register_customer", name=g["name"] or g["known_name"], address=g["address"])
         return None
 
@@ -175,6 +177,10 @@ class GuidedPolicy:
 
     def _learn_record_service_request(self, result: dict[str, Any]) -> None:
         g = self.g
+        g["phone"] = None
+        if result.get("error") in ("INVALID_PHONE", "PHONE_REQUIRED"):
+            g["notes"].append(replies.BAD_PHONE)
+            return
         for need in g["needs"]:
             if need["ticket"] is None or need["dirty"]:
                 if result.get("error"):
