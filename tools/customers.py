@@ -8,7 +8,7 @@ from domain.contacts.addresses import add_address, list_addresses
 from domain.contacts.models import AddressCreate, ContactCreate
 from domain.contacts.service import create_contact, get_by_phone
 from domain.db import fetch_dicts
-from domain.errors import Invalid
+from domain.errors import DomainError, Invalid
 from domain.phones import format_phone, normalize_phone
 from domain.tickets.lifecycle import link_tickets_by_phone, update_ticket
 from domain.tickets.models import TicketUpdate
@@ -92,6 +92,19 @@ async def register_customer(ctx: RunContext[AgentDeps], name: str, address: str 
     deps.state["customer_name"] = name[:200]
     if not conversation.phone:
         return Registration(error="PHONE_REQUIRED", message="Ask for the customer's phone number first.")
+    try:
+        contact = await _save_customer(deps, name, address)
+    except DomainError as exc:
+        # the request itself is already a ticket: nothing is lost, and calling again links it
+        return Registration(error=exc.code, message=f"{exc.message} The request is saved; try again.")
+    if deps.verified:
+        conversation.contact_id = contact.id
+    return Registration(registered=True)
+
+
+async def _save_customer(deps: AgentDeps, name: str, address: str | None):
+    """Create the contact (or find the one with this phone), link the requests, note the address; one transaction."""
+    conversation = deps.conversation
     async with deps.tx() as conn:
         contact = await get_by_phone(conn, phone=conversation.phone)
         # An unverified caller may not rename or re-address a stored customer; the request keeps what they said.
@@ -107,9 +120,7 @@ async def register_customer(ctx: RunContext[AgentDeps], name: str, address: str 
             if ticket.closed_at is None and address and not ticket.service_address:
                 await update_ticket(conn, tenant_id=deps.tenant.id, ticket_id=ticket_id, now=deps.now(),
                                     data=TicketUpdate(service_address=address[:500]))
-    if deps.verified:
-        conversation.contact_id = contact.id
-    return Registration(registered=True)
+    return contact
 
 
 def _source(channel: str) -> str:
