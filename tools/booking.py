@@ -20,7 +20,7 @@ from domain.tickets.models import TicketUpdate
 from domain.tickets.service import get_ticket, get_ticket_by_code
 from tools.deps import AgentDeps
 from tools.models import BookingResult, Option, OptionsResult
-from tools.when import resolve_when
+from tools.when import Window, resolve_when
 
 SEARCH_LIMIT = 12
 
@@ -62,15 +62,23 @@ def remember_options(deps: AgentDeps, ticket, options: list[AppointmentOption],
 
 
 async def search_options(deps: AgentDeps, conn, ticket, when: str | None) -> tuple[list[AppointmentOption], bool]:
-    """Options for the customer's words (nearest valid ones when none fit), else for the ticket's urgency."""
+    """Options for the customer's words (nearest valid ones when none fit), else for the ticket's urgency.
+
+    Only a verified caller gets their previous technician ranked first: for anyone else that ranking
+    would tell who has served this number before.
+    """
     now, tenant = deps.now(), deps.tenant
     window = resolve_when(when or ticket.preferred_time or "", now=now, tz=tenant.tz)
-    if window is None or not window.specific:
-        result = await scheduling.find_options_for_ticket(conn, tenant=tenant, ticket_id=ticket.id, now=now)
-        return result.options, result.within_window
     tctx = await ticket_context(conn, ticket_id=ticket.id, now=now)
+    if window is None or not window.specific:
+        if deps.verified:
+            result = await scheduling.find_options_for_ticket(conn, tenant=tenant, ticket_id=ticket.id, now=now)
+            return result.options, result.within_window
+        start, end = tctx.window(now, scheduling.horizon_end(tenant, now))
+        window = Window(earliest=start, latest=end)
     search = dict(tenant=tenant, category=tctx.category, duration_minutes=tctx.duration_minutes, now=now,
-                  preferred_technician=tctx.previous_technician_id, customer_busy=tctx.customer_busy)
+                  preferred_technician=tctx.previous_technician_id if deps.verified else None,
+                  customer_busy=tctx.customer_busy)
     found = await scheduling.find_options(conn, earliest=window.earliest, latest=window.latest,
                                           limit=SEARCH_LIMIT, **search)
     fitting = [o for o in found if window.accepts(o.start, tenant.tz)]
