@@ -54,8 +54,9 @@ NAME_INTRO = re.compile(r"\b(?:my name is|my name'?s|name is|i am|i'm|this is|it
 TIME_WORDS = re.compile(r"\b(today|tonight|tomorrow|tmrw|morning|afternoon|evening|week|weekend|month|asap|"
                         r"soon|now|next|this|any ?time|whenever|weekday|weekdays|day|days|\d{1,2}(:\d{2})?\s*(am|pm)|"
                         + "|".join(WEEKDAYS) + "|" + "|".join(MONTHS) + r")\b")
-ORDINALS = {"first": 0, "1st": 0, "one": 0, "second": 1, "2nd": 1, "two": 1, "third": 2, "3rd": 2, "three": 2,
-            "last": -1}
+# ordinals before bare numbers: "the second one" is the second
+ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "last": -1, "one": 0, "two": 1,
+            "three": 2}
 NAME_STOP = {"yes", "no", "ok", "okay", "sure", "thanks", "thank", "hi", "hello", "hey", "the", "my", "a", "an", "it",
              "i", "we", "is", "please", "not", "and", "at"}
 
