@@ -19,6 +19,7 @@ from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from staff import install_staff
 from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
@@ -62,4 +63,5 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    install_staff(app)
     return app

@@ -81,6 +81,12 @@ RECIPES: dict[str, str] = {
                              values (%(t)s, %(outbox_events)s, %(webhook_endpoints)s)
                              on conflict (tenant_id, event_id, endpoint_id) do update set attempts = excluded.attempts
                              returning id""",
+    "magic_links": """insert into magic_links (tenant_id, staff_user_id, token_hash, expires_at)
+                      values (%(t)s, %(staff_users)s, md5(%(u)s) || md5(%(u)s), now() + interval '15 minutes')
+                      returning id""",
+    "staff_sessions": """insert into staff_sessions (tenant_id, staff_user_id, token_hash, csrf_token, expires_at)
+                         values (%(t)s, %(staff_users)s, md5(%(u)s) || md5(%(u)s), %(u)s, now() + interval '1 hour')
+                         returning id""",
     "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
                     values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
 }
