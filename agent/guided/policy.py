@@ -88,12 +88,14 @@ class GuidedPolicy:
         if g["decline"]:
             g["decline"] = False
             return self.say(replies.DECLINE + " " + replies.question("need"), awaiting="need")
+        if self.deps.verified and not g["identified"]:
+            return self.call("identify_customer", phone=self.deps.conversation.phone)
         if g["info"]:
             return self.call("business_info", service=g["info_query"] if g["info"] == "prices" else None)
         if not (self.deps.conversation.phone or g["phone"]):
             return self._without_phone()
         # an unverified web caller learns nothing from a lookup: the phone rides on the request instead
-        if not g["identified"] and (self.deps.verified or g["intent"] or g["human"]):
+        if not g["identified"] and (g["intent"] or g["human"]):
             return self.call("identify_customer", phone=g["phone"] or self.deps.conversation.phone)
         if g["human"]:
             return self.call("hand_off", reason="The customer asked for a person.")
