@@ -903,6 +903,27 @@ revoke all on function redact_audit_rows(uuid[]) from public;
 grant execute on function redact_audit_rows(uuid[]) to fieldbook_app;
 
 -- ---------------------------------------------------------------------------------------------
+-- Scheduling: one live appointment per ticket, calendar feed token lookup
+-- ---------------------------------------------------------------------------------------------
+
+-- A ticket has at most one live (booked) appointment; moving it is a reschedule, not a second booking.
+create unique index appointments_one_live_per_ticket on appointments (tenant_id, ticket_id)
+    where status = 'booked';
+-- The iCalendar feed is fetched without an API key: its token (hashed) finds the technician.
+create index technicians_calendar_token on technicians (calendar_token_hash)
+    where calendar_token_hash is not null;
+-- Range operators (&&) are not leakproof, so under RLS PostgreSQL cannot use them as index
+-- conditions; plain timestamptz comparisons are. The bounds are stored as columns for that reason,
+-- and an appointment is at most a day long, so "starts after from - 1 day" bounds the index scan.
+alter table appointments
+    add column starts_at timestamptz generated always as (lower(during)) stored,
+    add column ends_at timestamptz generated always as (upper(during)) stored,
+    add constraint appointments_max_length check (upper(during) - lower(during) <= interval '1 day');
+create index appointments_technician on appointments (tenant_id, technician_id, starts_at)
+    where status <> 'cancelled';
+create index appointments_starts on appointments (tenant_id, starts_at) where status <> 'cancelled';
+
+-- ---------------------------------------------------------------------------------------------
 -- Agent: identity verification codes (a web caller proves a claimed phone with a code sent to it)
 -- ---------------------------------------------------------------------------------------------
 

@@ -53,6 +53,8 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "tickets_closed_immutable": (Conflict, "TICKET_CLOSED", "This ticket is closed and can no longer change."),
     "appointments_no_overlap": (Conflict, "SLOT_TAKEN", "That time was just taken."),
     "invoices_sent_immutable": (Conflict, "INVOICE_SENT", "This invoice has been sent and can no longer change."),
+    "appointments_one_live_per_ticket": (Conflict, "TICKET_ALREADY_BOOKED",
+                                         "This ticket already has a booked appointment; reschedule it instead."),
     "tickets_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
     "tickets_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
     "tickets_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),

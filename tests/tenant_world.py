@@ -48,8 +48,8 @@ RECIPES: dict[str, str] = {
     "ticket_counters": """insert into ticket_counters (tenant_id, last_value) values (%(t)s, 1)
                           on conflict (tenant_id) do update set last_value = ticket_counters.last_value
                           returning tenant_id""",
-    "appointments": """insert into appointments (tenant_id, ticket_id, technician_id, during)
-                       values (%(t)s, %(tickets)s, %(technicians)s,
+    "appointments": """insert into appointments (tenant_id, ticket_id, technician_id, status, during)
+                       values (%(t)s, %(tickets)s, %(technicians)s, 'completed',
                                tstzrange(now() + make_interval(hours => %(n)s), now() + make_interval(hours => %(n)s + 1)))
                        returning id""",
     "line_items": """insert into line_items (tenant_id, ticket_id, service_id, description, unit_price)
