@@ -18,7 +18,8 @@ from fieldbook.settings import Settings, SettingsError
 log = logging.getLogger(__name__)
 
 # Remote providers reachable through the OpenAI-compatible client, and their base URLs.
-OPENAI_COMPATIBLE = {"openai": None, "openrouter": "https://openrouter.ai/api/v1", "groq": "https://api.groq.com/openai/v1",
+OPENAI_COMPATIBLE = {"openai": None, "openrouter": "https://openrouter.ai/api/v1",
+                     "groq": "https://api.groq.com/openai/v1",
                      "together": "https://api.together.xyz/v1", "mistral": "https://api.mistral.ai/v1"}
 
 

@@ -123,6 +123,6 @@ async def service_history(ctx: RunContext[AgentDeps]) -> HistoryResult:
             select code, category, title, status, created_at from tickets
              where kind = 'service' and (customer_phone = %s or contact_id = %s)
              order by created_at desc limit 5""", (deps.conversation.phone, deps.conversation.contact_id))
-    return HistoryResult(items=[HistoryItem(ticket_code=r["code"], category=r["category"], title=r["title"],
-                                            status=r["status"], date=f"{r['created_at'].astimezone(deps.tenant.tz):%B %d, %Y}")
-                                for r in rows])
+    return HistoryResult(items=[
+        HistoryItem(ticket_code=r["code"], category=r["category"], title=r["title"], status=r["status"],
+                    date=f"{r['created_at'].astimezone(deps.tenant.tz):%B %d, %Y}") for r in rows])

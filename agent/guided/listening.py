@@ -132,7 +132,8 @@ def _needs(policy: GuidedPolicy, text: str) -> None:
     for key, specific in nlu.categories_in(text, policy.vocabulary):
         need = next((n for n in g["needs"] if n["category"] == key and not n["done"]), None)
         if need is None:
-            g["needs"].append({"category": key, "label": key if key.isupper() else key.lower(), "description": text[:500],
+            label = key if key.isupper() else key.lower()
+            g["needs"].append({"category": key, "label": label, "description": text[:500],
                                "detailed": specific, "asked": False, "ticket": None, "dirty": False,
                                "done": False})
         elif specific and not need["detailed"]:

@@ -46,7 +46,8 @@ INTENTS = {
                                r"what'?s my address|my address|my account)\b"),
     "history": re.compile(r"\b(my history|service history|last (visit|service)|previous (visit|service)s?)\b"),
 }
-STREET = re.compile(r"\b\d{1,6}[a-z]?\s+(?:[a-z0-9.'-]+\s+){0,4}(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|"
+STREET = re.compile(r"\b\d{1,6}[a-z]?\s+(?:[a-z0-9.'-]+\s+){0,4}"
+                    r"(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|"
                     r"crescent|cres|court|ct|lane|ln|way|place|pl|parkway|pkwy|circle|cir|terrace|trail|square|sq)\b"
                     r"(?:[ ,]+[a-z .'-]+)?", re.I)
 NAME_INTRO = re.compile(r"\b(?:my name is|my name'?s|name is|i am|i'm|this is|it'?s|call me)\s+"
