@@ -64,6 +64,13 @@ class AgentRunner:
             return await conversations.start_conversation(conn, tenant_id=tenant.id, channel=channel,
                                                           phone=phone, phone_verified=verified)
 
+    async def sms_conversation(self, tenant: Tenant, phone: str) -> Conversation:
+        """The SMS thread still going with this sender, or a new one; the sender's number is the identity."""
+        async with self._tx(tenant) as conn:
+            found = await conversations.latest_sms_conversation(conn, phone=phone, now=self.clock.now())
+            return found or await conversations.start_conversation(conn, tenant_id=tenant.id, channel="sms",
+                                                                   phone=phone, phone_verified=True)
+
     async def run_turn(self, tenant: Tenant, conversation_id: UUID, text: str, *, model: Model | None = None) -> Reply:
         """The agent's answer to one customer message (empty while staff have the conversation).
 
