@@ -66,7 +66,7 @@ async def _verified_lookup(deps: AgentDeps) -> CustomerLookup:
     last_service = None
     if last:
         local = last[0]["created_at"].astimezone(deps.tenant.tz)
-        last_service = f"{last[0]['title']} ({last[0]['category']}), {local:%B %Y}"
+        last_service = f"{last[0]['title']} ({last[0]['category']}) in {local:%B %Y}"
     return CustomerLookup(phone=format_phone(phone), verified=True, known_customer=True, name=contact.name,
                           address_on_file=primary.one_line() if primary else None, last_service=last_service)
 

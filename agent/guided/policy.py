@@ -76,7 +76,8 @@ class GuidedPolicy:
         self.g["awaiting"] = awaiting
         parts = [*self.g["notes"], text]
         self.g["notes"] = []
-        return TextPart(" ".join(p for p in parts if p).strip())
+        reply = " ".join(p for p in parts if p).strip()
+        return TextPart(replies.for_sms(reply) if self.deps.conversation.channel == "sms" else reply)
 
     def ask(self, key: str, **values: Any) -> TextPart:
         return self.say(replies.question(key, **values), awaiting=key)
@@ -105,6 +106,8 @@ class GuidedPolicy:
 
     def _without_phone(self) -> TextPart:
         g = self.g
+        if g["urgency"] == "emergency" and not g["awaiting"]:
+            g["notes"].append(replies.EMERGENCY)
         if g["human"] or g["needs"] or g["intent"]:
             return self.ask("phone")
         if g["notes"]:
@@ -174,7 +177,7 @@ class GuidedPolicy:
         if result.get("known_customer") and result.get("name"):
             greeting = f"Welcome back, {result['name'].split()[0]}!"
             if result.get("last_service"):
-                greeting += f" I see we took care of your {result['last_service']}."
+                greeting += f" Your last visit with us: {result['last_service']}."
             g["notes"].append(greeting)
 
     def _learn_record_service_request(self, result: dict[str, Any]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 QUESTIONS = {
@@ -32,6 +33,7 @@ NO_TIME = "I couldn't find free time soon for the {category} request, so I've ke
 HANDED_OFF = "I've asked a member of our team to call you back at {phone} (reference {ticket}). They'll take " \
              "it from here."
 TAKEN = "Sorry, that time was just taken."
+EMERGENCY = "I'm sorry to hear that! Let's get someone out to you right away."
 ANYTHING_ELSE = "Is there anything else I can help you with?"
 
 
@@ -75,3 +77,9 @@ def prices_text(prices: list[dict[str, str]]) -> str:
     if not prices:
         return "I don't have a listed price for that; the technician quotes on site."
     return "Our prices: " + "; ".join(f"{p['service']}: {p['price']}" for p in prices[:6]) + "."
+
+
+def for_sms(text: str) -> str:
+    """Shorter dates for a text message: 'Thursday, November 6 at 9:45 AM' -> 'Thu Nov 6, 9:45 AM'."""
+    return re.sub(r"\b(Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*day, (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]* "
+                  r"(\d{1,2}) at ", r"\1 \2 \3, ", text)

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from domain.db import fetch_dicts
+from sms.segments import segments
 from tests.agent.conftest import OWN_CASES, WIDGET, load_cases, play
 
 CASES = load_cases()
@@ -106,6 +107,8 @@ async def test_conversation(case, app, client, demo, db):
     _check(case, rows, transcript)
     if case.get("expect", {}).get("booked"):
         assert transcript.service_request is not None, transcript
+    if case.get("channel") == "sms":     # SMS replies stay within two segments
+        assert all(segments(reply) <= 2 for reply in transcript.replies), transcript
 
 
 def test_at_least_twenty_cases_of_our_own():
