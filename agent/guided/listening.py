@@ -26,7 +26,10 @@ def hear(policy: GuidedPolicy, text: str) -> None:
         return
     _intents(g, intents, text, awaiting)
     _answer(policy, awaiting, text)
+    needs_before = len(g["needs"])
     _volunteered(policy, text, awaiting)
+    if awaiting in (None, "need") and not intents and len(g["needs"]) == needs_before and nlu.off_topic(text):
+        g["decline"] = True
 
 
 def _intents(g: dict[str, Any], intents: set[str], text: str, awaiting: str | None) -> None:

@@ -109,6 +109,17 @@ def urgency_of(text: str) -> str | None:
     return None
 
 
+GREETING = re.compile(r"^\W*(hi|hello|hey|good (morning|afternoon|evening)|thanks|thank you|ok|okay)\W*$")
+ON_TOPIC = re.compile(r"\b(help|need|book|booking|appointment|visit|service|technician|fix|repair|broken|problem|issue|"
+                      r"quote|estimate|install|replace|come|send|someone)\b")
+
+
+def off_topic(text: str) -> bool:
+    """A message that is neither a greeting nor about a service we could book."""
+    low = normalize(text).strip()
+    return not (GREETING.search(low) or ON_TOPIC.search(low) or phone_in(text, "US") or yes_no(text) is not None)
+
+
 def yes_no(text: str) -> bool | None:
     low = normalize(text).strip()
     if NO.search(low):
