@@ -90,13 +90,18 @@ class ModelExtractor:
 
 
 def build_extractor(settings: Any) -> Extractor:
-    """The model extractor when LLM settings exist, else the rule-based one."""
-    model = _configured_model(settings)
+    """The model extractor when a model is configured, else the rule-based one."""
+    model = model_from_settings(settings)
     return ModelExtractor(model) if model is not None else RuleExtractor()
 
 
-def _configured_model(settings: Any) -> Any:
-    """Local OpenAI-compatible endpoint first, remote provider as fallback (pydantic-ai FallbackModel)."""
+def model_from_settings(settings: Any) -> Any:
+    """The model the LLM_* settings name, or None: the extractor's one seam to model routing.
+
+    Local OpenAI-compatible endpoint first, remote provider as fallback (pydantic-ai FallbackModel).
+    When the agent's shared routing (agent/routing.py, `route_models(settings).model`) lands, this
+    body becomes that call, so the agent and the extractor pick their model the same way.
+    """
     models: list[Any] = []
     if settings.llm_local_base_url and settings.llm_local_model:
         from pydantic_ai.models.openai import OpenAIChatModel

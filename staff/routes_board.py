@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 
+from domain.contacts.addresses import list_addresses
+from domain.contacts.attributes import attributes_by_contact
 from domain.contacts.service import get_contact, list_contacts
-from domain.db import fetch_dicts
-from domain.errors import Invalid, NotFound
+from domain.conversations.transcripts import contact_conversations, get_transcript
+from domain.errors import Invalid
 from domain.invoices.service import list_invoices
+from domain.scheduling.models import AppointmentCreate
+from domain.scheduling.service import book as book_appointment
+from domain.tickets.lifecycle import update_ticket
+from domain.tickets.models import TicketUpdate
+from domain.tickets.service import contact_history
 from domain.tickets_work import dispatch
-from domain.tickets_work.service import contact_attributes
 from staff.forms import value_text
 from staff.web import Form, Staff, redirect, render
 
@@ -21,9 +27,8 @@ router = APIRouter(prefix="/staff", include_in_schema=False)
 
 
 def _local_day(staff, day: str | None):
-    tz = ZoneInfo(staff.tenant.timezone)
     try:
-        return (datetime.fromisoformat(day).date() if day else staff.clock.now().astimezone(tz).date()), tz
+        return datetime.fromisoformat(day).date() if day else staff.clock.now().astimezone(staff.tenant.tz).date()
     except ValueError:
         raise Invalid("The day must look like 2025-11-06.", code="VALIDATION_ERROR") from None
 
@@ -32,47 +37,47 @@ def _local_day(staff, day: str | None):
 async def board(request: Request, staff: Staff, day: str | None = None, view: str = "day"):
     """Technicians as columns on the 15-minute grid (day), or each weekday's bookings (week)."""
     staff.require_dispatch()
-    local, tz = _local_day(staff, day)
-    first = local - timedelta(days=local.weekday()) if view == "week" else local
-    days = [first + timedelta(days=i) for i in range(7 if view == "week" else 1)]
-    start = datetime.combine(days[0], time(0), tz)
-    end = datetime.combine(days[-1] + timedelta(days=1), time(0), tz)
+    local = _local_day(staff, day)
+    week = view == "week"
+    first = local - timedelta(days=local.weekday()) if week else local
+    days = [first + timedelta(days=i) for i in range(7 if week else 1)]
     async with staff.tx() as conn:
-        data = await dispatch.board_data(conn, start=start, end=end)
+        data = await dispatch.board(conn, tenant=staff.tenant, days=days, now=staff.clock.now())
         unassigned = await dispatch.unassigned_tickets(conn)
-    grid = dispatch.day_grid(data, local, tz) if view != "week" else None
-    return render(request, "board.html", staff=staff, data=data, grid=grid, days=days, day=local, view=view,
-                  unassigned=unassigned, tz=tz, prev=local - timedelta(days=7 if view == "week" else 1),
-                  next=local + timedelta(days=7 if view == "week" else 1))
+    step = timedelta(days=7 if week else 1)
+    return render(request, "board.html", staff=staff, data=data, days=days, day=local, view="week" if week else "day",
+                  chips=dispatch.week_chips(data, staff.tenant) if week else {}, unassigned=unassigned,
+                  tz=staff.tenant.tz, prev=local - step, next=local + step)
 
 
 @router.post("/board/book")
 async def book(staff: Staff, form: Form):
-    """Book the chosen unassigned ticket into the clicked cell (technician|start)."""
+    """Book the chosen unassigned ticket into the clicked cell (technician|start), through scheduling's `book`."""
     staff.require_dispatch()
+    tech, _, start = form.get("slot", "").partition("|")
     try:
-        tech, _, start = form.get("slot", "").partition("|")
-        ticket_id, technician_id, starts = UUID(form.get("ticket_id", "")), UUID(tech), datetime.fromisoformat(start)
-        minutes = int(form.get("minutes") or 60)
-    except ValueError:
-        raise Invalid("Choose a ticket and a free slot.", code="VALIDATION_ERROR") from None
-    if not 15 <= minutes <= 1440 or minutes % 15:
-        raise Invalid("The length must be a multiple of 15 minutes.", code="VALIDATION_ERROR")
+        data = AppointmentCreate(ticket_id=form.get("ticket_id", ""), technician_id=tech, start=start,
+                                 duration_minutes=form.get("minutes") or 60)
+    except ValidationError:
+        raise Invalid("Choose a ticket, a free slot and a length in 15-minute steps.",
+                      code="VALIDATION_ERROR") from None
     async with staff.tx() as conn:
-        await dispatch.book_slot(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, technician_id=technician_id,
-                                 start=starts, minutes=minutes, actor=staff.actor)
-    return redirect(f"/staff/board?day={starts.date().isoformat()}")
+        await book_appointment(conn, tenant=staff.tenant, ticket_id=data.ticket_id, technician_id=data.technician_id,
+                               start=data.start, duration_minutes=data.duration_minutes, now=staff.clock.now(),
+                               booked_by=staff.actor)
+    return redirect(f"/staff/board?day={data.start.astimezone(staff.tenant.tz).date().isoformat()}")
 
 
 @router.post("/board/assign")
 async def assign(staff: Staff, form: Form):
+    """Give an open ticket to a technician without a time yet."""
     staff.require_dispatch()
     try:
-        ticket_id, technician_id = UUID(form.get("ticket_id", "")), UUID(form.get("technician_id", ""))
-    except ValueError:
+        ticket_id, data = UUID(form.get("ticket_id", "")), TicketUpdate(technician_id=form.get("technician_id", ""))
+    except (ValueError, ValidationError):
         raise Invalid("Choose a ticket and a technician.", code="VALIDATION_ERROR") from None
     async with staff.tx() as conn:
-        await dispatch.assign(conn, ticket_id=ticket_id, technician_id=technician_id)
+        await update_ticket(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, data=data, now=staff.clock.now())
     return redirect("/staff/board")
 
 
@@ -86,20 +91,15 @@ async def contacts(request: Request, staff: Staff, q: str | None = None):
 
 @router.get("/contacts/{contact_id}")
 async def contact(request: Request, staff: Staff, contact_id: UUID):
-    """A customer: attributes with their source, addresses, job history, invoices, conversations."""
+    """A customer: attributes, addresses, job history, invoices, conversations."""
     staff.require_dispatch()
     async with staff.tx() as conn:
         person = await get_contact(conn, contact_id=contact_id)
-        attributes = (await contact_attributes(conn, contact_ids=[contact_id])).get(contact_id, {})
-        addresses = await fetch_dicts(conn, "select * from addresses where contact_id = %s order by is_primary desc",
-                                      (contact_id,))
-        tickets = await fetch_dicts(conn, """
-            select id, code, status, category, title, description, closeout_notes, created_at, closed_at
-              from tickets where contact_id = %s order by created_at desc""", (contact_id,))
+        attributes = (await attributes_by_contact(conn, contact_ids=[contact_id])).get(contact_id, {})
+        addresses = await list_addresses(conn, contact_id=contact_id)
+        tickets = await contact_history(conn, contact_id=contact_id)
         invoices = await list_invoices(conn, contact_id=contact_id)
-        conversations = await fetch_dicts(conn, """
-            select id, channel, last_message_at from conversations where contact_id = %s
-             order by last_message_at desc""", (contact_id,))
+        conversations = await contact_conversations(conn, contact_id=contact_id)
     return render(request, "contact.html", staff=staff, contact=person, attributes=attributes, addresses=addresses,
                   tickets=tickets, invoices=invoices, conversations=conversations, value_text=value_text)
 
@@ -109,11 +109,6 @@ async def conversation(request: Request, staff: Staff, conversation_id: UUID):
     """The transcript, rendered as text."""
     staff.require_dispatch()
     async with staff.tx() as conn:
-        head = await fetch_dicts(conn, "select id, channel, phone, contact_id, created_at from conversations "
-                                       "where id = %s", (conversation_id,))
-        if not head:
-            raise NotFound("Conversation not found.")
-        messages = await fetch_dicts(conn, """
-            select role, content, created_at from conversation_messages where conversation_id = %s order by seq""",
-            (conversation_id,))
-    return render(request, "conversation.html", staff=staff, conversation=head[0], messages=messages)
+        transcript = await get_transcript(conn, conversation_id=conversation_id)
+    return render(request, "conversation.html", staff=staff, conversation=transcript.conversation,
+                  messages=transcript.lines)

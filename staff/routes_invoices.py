@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from uuid import UUID
 
 from fastapi import APIRouter, Request
@@ -12,10 +13,12 @@ from domain.errors import Invalid, NotFound
 from domain.invoices import service
 from domain.invoices.models import InvoiceSend
 from domain.tenants.service import get_tenant
-from domain.tickets_work.service import get_work_ticket
+from domain.tickets.service import CODE_PATTERN
+from domain.tickets_work.service import visible_ticket
 from staff.web import Form, Staff, StaffContext, redirect, render
 
 router = APIRouter(include_in_schema=False)
+TICKET_CODE = re.compile(CODE_PATTERN)
 
 
 def _signer(request: Request) -> URLSafeSerializer:
@@ -35,7 +38,7 @@ async def _visible_invoice(staff: StaffContext, conn, invoice_id: UUID):
         if invoice.ticket_id is None:
             raise NotFound("Invoice not found.")
         try:
-            await get_work_ticket(conn, ticket_id=invoice.ticket_id, only_technician=staff.only_technician)
+            await visible_ticket(conn, ticket_id=invoice.ticket_id, only_technician=staff.only_technician)
         except NotFound:
             raise NotFound("Invoice not found.") from None
     return invoice
@@ -50,11 +53,15 @@ async def invoices_page(request: Request, staff: Staff):
 
 
 @router.get("/staff/invoices/{invoice_id}")
-async def invoice_page(request: Request, staff: Staff, invoice_id: UUID):
+async def invoice_page(request: Request, staff: Staff, invoice_id: UUID, next_visit: str | None = None,
+                       code: str | None = None):
+    """The invoice; after a close-out, also what became of the next visit (booked, or waiting on the board)."""
     async with staff.tx() as conn:
         invoice = await _visible_invoice(staff, conn, invoice_id)
+    shown = next_visit in ("booked", "waiting") and code is not None and TICKET_CODE.match(code)
     return render(request, "invoice.html", staff=staff, invoice=invoice,
-                  link=public_link(request, staff.tenant.id, invoice.id))
+                  link=public_link(request, staff.tenant.id, invoice.id),
+                  next_visit=next_visit if shown else None, follow_up_code=code if shown else None)
 
 
 @router.get("/staff/invoices/{invoice_id}/print")

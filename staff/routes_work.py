@@ -10,6 +10,8 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Request
 
 from agent.extractor import CATEGORIES, build_extractor
+from domain.catalog.service import list_services
+from domain.contacts.attributes import attributes_by_contact
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.tickets_work import closeout, service
@@ -49,8 +51,8 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
     async with staff.tx() as conn:
         ticket = await service.get_work_ticket(conn, ticket_id=ticket_id, only_technician=staff.only_technician)
         lines = await service.list_line_items(conn, ticket_id=ticket_id)
-        items = await service.catalog(conn)
-        attributes = (await service.contact_attributes(conn, contact_ids=[ticket.contact_id])).get(
+        items = await list_services(conn)
+        attributes = (await attributes_by_contact(conn, contact_ids=[ticket.contact_id])).get(
             ticket.contact_id, {}) if ticket.contact_id else {}
         invoices = await list_invoices(conn, ticket_id=ticket_id)
     total = sum((line.total for line in lines), Decimal(0))
@@ -67,7 +69,8 @@ async def ticket_page(request: Request, staff: Staff, ticket_id: UUID):
 @router.post("/tickets/{ticket_id}/clock-in")
 async def clock_in(staff: Staff, form: Form, ticket_id: UUID):
     async with staff.tx() as conn:
-        await service.clock_in(conn, ticket_id=ticket_id, now=staff.clock.now(), only_technician=staff.only_technician)
+        await service.clock_in(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, now=staff.clock.now(),
+                               only_technician=staff.only_technician)
     return redirect(f"/staff/tickets/{ticket_id}")
 
 
@@ -121,9 +124,11 @@ async def closeout_step1(request: Request, staff: Staff, form: Form, ticket_id: 
     async with staff.tx() as conn:
         ticket = await closeout.start_closeout(conn, ticket_id=ticket_id, duration_minutes=minutes, notes=notes,
                                                now=staff.clock.now(), only_technician=staff.only_technician)
+        options = await closeout.next_visit_options(conn, tenant=staff.tenant, ticket=ticket, now=staff.clock.now())
     extracted = (await _extractor(request).extract(notes)).attributes if notes.strip() else {}
     return render(request, "closeout.html", staff=staff, ticket=ticket, extracted=list(extracted.items()),
-                  categories=CATEGORIES, value_text=value_text, blank_rows=2)
+                  categories=CATEGORIES, value_text=value_text, blank_rows=2, options=options,
+                  tz=staff.tenant.tz)
 
 
 def _extractor(request: Request):
@@ -133,18 +138,29 @@ def _extractor(request: Request):
     return state.extractor
 
 
+def _next_service(form: dict[str, str]) -> NextService:
+    """The step-2 choice: none, a reach-out in N months, or the next visit (at a chosen "technician|start")."""
+    action = form.get("next_service", "none")
+    months = form.get("months", "").strip()
+    tech, _, start = form.get("next_slot", "").partition("|") if action == "schedule_now" else ("", "", "")
+    try:
+        return NextService(action=action, months=int(months) if months and action == "reach_out" else None,
+                           technician_id=tech or None, start=start or None)
+    except ValueError:  # pydantic's ValidationError is a ValueError
+        raise Invalid("Choose the next service, and the months for a reach-out.", code="VALIDATION_ERROR") from None
+
+
 @router.post("/tickets/{ticket_id}/closeout/finalize")
 async def closeout_finalize(staff: Staff, form: Form, ticket_id: UUID):
     """Step 2: the confirmed attributes and the next service; the ticket closes for good."""
-    action = form.get("next_service", "none")
-    months = form.get("months", "").strip()
-    try:
-        next_service = NextService(action=action, months=int(months) if months and action == "reach_out" else None)
-    except ValueError:
-        raise Invalid("Choose the next service, and the months for a reach-out.", code="VALIDATION_ERROR") from None
+    next_service = _next_service(form)
     async with staff.tx() as conn:
         result = await closeout.finalize_closeout(
             conn, tenant=staff.tenant, ticket_id=ticket_id, author=staff.session.name,
             attributes=attributes_from_form(form), next_service=next_service, now=staff.clock.now(),
-            only_technician=staff.only_technician)
-    return redirect(f"/staff/invoices/{result.invoice_id}")
+            booked_by=staff.actor, only_technician=staff.only_technician)
+    url = f"/staff/invoices/{result.invoice_id}"
+    if result.follow_up_code:
+        state = "booked" if result.follow_up_appointment_id else "waiting"
+        url += f"?next_visit={state}&code={result.follow_up_code}"
+    return redirect(url)

@@ -36,7 +36,6 @@ def local_time(moment, tzname: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 templates.filters["local"] = local_time
-
 NOBODY = UUID(int=0)  # a technician without a technician record sees no job at all
 
 
@@ -111,6 +110,7 @@ async def staff_context(request: Request) -> StaffContext:
         tenant = await get_tenant(conn, tenant_id) if session else None
     if session is None or tenant is None:
         raise LoginRequired()
+    request.state.timezone = tenant.timezone   # error pages show times in the business's timezone
     return StaffContext(db=db, clock=clock, session=session, tenant=tenant)
 
 
@@ -150,7 +150,9 @@ def install_staff_errors(app) -> None:
     async def domain_error(request: Request, exc: DomainError):
         if not request.url.path.startswith(("/staff", "/invoice/")):
             return await json_domain(request, exc)
-        return render(request, "error.html", status_code=exc.status_code, code=exc.code, message=exc.message)
+        return render(request, "error.html", status_code=exc.status_code, code=exc.code, message=exc.message,
+                      alternatives=getattr(exc, "alternatives", []),
+                      timezone=getattr(request.state, "timezone", "UTC"))
 
     async def login_required(request: Request, exc: LoginRequired):
         return redirect("/staff/login")

@@ -22,6 +22,15 @@ async def list_addresses(conn: AsyncConnection, *, contact_id: UUID) -> list[Add
          order by is_primary desc, created_at, id""", (contact_id,))
 
 
+async def address_or_primary(conn: AsyncConnection, *, contact_id: UUID,
+                             address_id: UUID | None = None) -> Address | None:
+    """The contact's address `address_id` when given, else its primary (or first) address, if any."""
+    return await fetch_one(conn, Address, f"""
+        select {COLUMNS} from addresses where contact_id = %(contact)s
+         order by id = %(address)s desc nulls last, is_primary desc, created_at, id limit 1""",
+        {"contact": contact_id, "address": address_id})
+
+
 async def add_address(conn: AsyncConnection, *, tenant_id: UUID, contact_id: UUID, data: AddressCreate) -> Address:
     """A new address; a primary one (or the contact's first) demotes the others."""
     await get_contact(conn, contact_id=contact_id)

@@ -22,6 +22,15 @@ async def list_attributes(conn: AsyncConnection, *, contact_id: UUID) -> list[At
                            (contact_id,))
 
 
+async def attributes_by_contact(conn: AsyncConnection, *, contact_ids: list[UUID]) -> dict[UUID, dict[str, object]]:
+    """contact id -> {key: value} for several contacts in one query (a technician's day, a job page)."""
+    out: dict[UUID, dict[str, object]] = {}
+    for row in await fetch_all(conn, Attribute, f"select {COLUMNS} from attributes where contact_id = any(%s) order by key",
+                               (contact_ids,)):
+        out.setdefault(row.contact_id, {})[row.key] = row.value
+    return out
+
+
 async def set_attribute(conn: AsyncConnection, *, tenant_id: UUID, contact_id: UUID, data: AttributeSet) -> Attribute:
     """Create the attribute or replace its value (upsert by key)."""
     await get_contact(conn, contact_id=contact_id)

@@ -43,6 +43,7 @@ class Ticket(BaseModel):
     conversation_id: UUID | None
     clock_in_at: datetime | None
     clock_out_at: datetime | None
+    actual_duration_minutes: int | None = None
     closeout_notes: str | None
     closed_at: datetime | None
     created_at: datetime

@@ -8,6 +8,7 @@ from uuid import UUID
 from psycopg import AsyncConnection, sql
 
 from domain.categories.service import require_category, require_urgency
+from domain.contacts.addresses import address_or_primary
 from domain.contacts.service import get_by_phone, get_contact
 from domain.db import fetch_all, fetch_one
 from domain.errors import Conflict, Invalid, NotFound
@@ -19,7 +20,7 @@ from domain.tickets.models import Ticket, TicketCreate, TicketFilter
 COLUMNS = """id, code, contact_id, customer_phone, customer_name, category as service_category,
     urgency as urgency_level, status, source_channel, kind, title, description, service_address, address_id,
     preferred_time, preferred_start, estimated_duration_minutes, technician_id, conversation_id, clock_in_at,
-    clock_out_at, closeout_notes, closed_at, created_at, updated_at"""
+    clock_out_at, actual_duration_minutes, closeout_notes, closed_at, created_at, updated_at"""
 
 CODE_PATTERN = r"^TASK-\d{5,}$"
 
@@ -67,6 +68,27 @@ async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> Ticket:
     if ticket is None:
         raise NotFound("Ticket not found.")
     return ticket
+
+
+async def get_tickets(conn: AsyncConnection, *, ticket_ids: list[UUID]) -> list[Ticket]:
+    """The live tickets among `ticket_ids`, in one query (missing or deleted ones are left out)."""
+    return await fetch_all(conn, Ticket, f"select {COLUMNS} from tickets where id = any(%s) and deleted_at is null",
+                           (ticket_ids,))
+
+
+async def contact_history(conn: AsyncConnection, *, contact_id: UUID, limit: int = 100) -> list[Ticket]:
+    """The contact's live tickets, newest first (a customer's job history)."""
+    return await fetch_all(conn, Ticket, f"""
+        select {COLUMNS} from tickets where contact_id = %s and deleted_at is null
+         order by created_at desc, id desc limit %s""", (contact_id, check_limit(limit)))
+
+
+async def service_address(conn: AsyncConnection, *, ticket: Ticket) -> str | None:
+    """Where the job is: the ticket's own address text, else its saved address, else the customer's primary one."""
+    if ticket.service_address or ticket.contact_id is None:
+        return ticket.service_address
+    address = await address_or_primary(conn, contact_id=ticket.contact_id, address_id=ticket.address_id)
+    return address.one_line() if address else None
 
 
 async def get_ticket_by_code(conn: AsyncConnection, *, code: str) -> Ticket:

@@ -7,46 +7,21 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.tickets.models import Ticket
 
-class WorkTicket(BaseModel):
-    """A job as the technician works it: the ticket with its customer, address and appointment."""
-    id: UUID
-    code: str
-    status: str
-    kind: str
-    contact_id: UUID | None
-    customer_name: str | None
-    customer_phone: str
-    category: str
-    title: str | None
-    description: str
-    service_address: str | None
-    technician_id: UUID | None
-    technician_name: str | None
-    clock_in_at: datetime | None
-    clock_out_at: datetime | None
-    actual_duration_minutes: int | None
-    closeout_notes: str | None
-    closed_at: datetime | None
-    starts_at: datetime | None
-    ends_at: datetime | None
-    created_at: datetime
+
+class WorkTicket(Ticket):
+    """A job as the technician works it: the ticket, where to go, and its appointment."""
+    address: str | None = None
+    technician_name: str | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
 
 
 class DayJob(BaseModel):
     """One stop of a technician's day, with what to know before knocking."""
     ticket: WorkTicket
     attributes: dict[str, Any]
-
-
-class CatalogItem(BaseModel):
-    id: UUID
-    name: str
-    category: str | None
-    pricing_type: Literal["fixed", "flexible", "per_unit"]
-    price: Decimal | None
-    unit_price: Decimal | None
-    unit_label: str | None
 
 
 class LineItem(BaseModel):
@@ -70,9 +45,12 @@ class LineItemCreate(BaseModel):
 
 
 class NextService(BaseModel):
-    """What happens after this job: book the next visit now, reach out in N months, or nothing."""
+    """After this job: book the next visit now (at `start` with `technician_id`, or leave the new
+    ticket to the dispatcher), reach out in N months, or nothing."""
     action: Literal["schedule_now", "reach_out", "none"] = "none"
     months: int | None = Field(None, ge=1, le=60)
+    technician_id: UUID | None = None
+    start: datetime | None = None
 
 
 class CloseoutResult(BaseModel):
@@ -80,4 +58,6 @@ class CloseoutResult(BaseModel):
     invoice_id: UUID | None
     note_id: UUID | None
     follow_up_ticket_id: UUID | None = None
+    follow_up_code: str | None = None
+    follow_up_appointment_id: UUID | None = None
     reminder_message_id: UUID | None = None

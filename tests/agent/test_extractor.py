@@ -68,3 +68,15 @@ def test_bench_extraction_command(tmp_path, capsys):
     assert len(EXAMPLES) >= 25 and report["scores"]["examples"] == len(EXAMPLES) + len(HELD_OUT)
     assert EXAMPLES[0]["notes"] == SEED_NOTES
     assert 0 < report["scores"]["value_recall"] <= 1 and report["engine"] == "rules"
+
+
+def test_local_model_settings_build_the_model_extractor(tmp_path):
+    from pydantic_ai.models.openai import OpenAIChatModel
+
+    from agent.extractor import model_from_settings
+    from fieldbook.settings import load_settings
+    local = load_settings(secret_key="test-secret-" + "x" * 40, fieldbook_data_dir=tmp_path,
+                          llm_local_base_url="http://127.0.0.1:11434/v1", llm_local_model="qwen2.5:7b")
+    model = model_from_settings(local)
+    assert isinstance(model, OpenAIChatModel) and model.model_name == "qwen2.5:7b"
+    assert isinstance(build_extractor(local), ModelExtractor)

@@ -62,3 +62,31 @@ class TestAttributes:
         assert first.id == second.id and second.value == {"code": "9999"}
         assert [(x.key, x.value) for x in listed] == [("dog", "Biscuit"), ("gate_code", {"code": "9999"})]
         assert [x.key for x in remaining] == ["gate_code"]
+
+
+class TestForJobs:
+    async def test_attributes_by_contact_in_one_call(self, factory):
+        a, b = await factory.tenant(), await factory.tenant()
+        async with a.tx() as conn:
+            sarah, raj = await _contact(conn, a.id), await _contact(conn, a.id, "Raj")
+            for contact, key, value in ((sarah, "pet", {"type": "dog"}), (sarah, "gate_code", "4411"), (raj, "pet", "cat")):
+                await attributes.set_attribute(conn, tenant_id=a.id, contact_id=contact.id,
+                                               data=AttributeSet(key=key, value=value))
+            found = await attributes.attributes_by_contact(conn, contact_ids=[sarah.id, raj.id])
+        assert found == {sarah.id: {"gate_code": "4411", "pet": {"type": "dog"}}, raj.id: {"pet": "cat"}}
+        async with b.tx() as conn:
+            assert await attributes.attributes_by_contact(conn, contact_ids=[sarah.id, raj.id]) == {}
+
+    async def test_address_or_primary(self, factory):
+        a = await factory.tenant()
+        async with a.tx() as conn:
+            c, other = await _contact(conn, a.id), await _contact(conn, a.id, "Other")
+            assert await addresses.address_or_primary(conn, contact_id=c.id) is None
+            home = await addresses.add_address(conn, tenant_id=a.id, contact_id=c.id, data=AddressCreate(line1="1 Elm"))
+            lake = await addresses.add_address(conn, tenant_id=a.id, contact_id=c.id, data=AddressCreate(line1="2 Lake"))
+            elsewhere = await addresses.add_address(conn, tenant_id=a.id, contact_id=other.id,
+                                                    data=AddressCreate(line1="3 Pine"))
+            assert (await addresses.address_or_primary(conn, contact_id=c.id)).id == home.id
+            assert (await addresses.address_or_primary(conn, contact_id=c.id, address_id=lake.id)).id == lake.id
+            # another contact's address is never picked: the contact's own primary answers instead
+            assert (await addresses.address_or_primary(conn, contact_id=c.id, address_id=elsewhere.id)).id == home.id

@@ -1,8 +1,10 @@
 import re
+from uuid import uuid4
 
 import pytest
 
-from domain.contacts.models import ContactCreate
+from domain.contacts.addresses import add_address
+from domain.contacts.models import AddressCreate, ContactCreate
 from domain.contacts.service import create_contact
 from domain.errors import Conflict, Invalid, NotFound
 from domain.pagination import Page
@@ -200,3 +202,48 @@ class TestList:
             with pytest.raises(NotFound):
                 await service.find_ticket(conn, ref="TASK-99999")
         assert re.fullmatch(service.CODE_PATTERN, ticket.code)
+
+
+class TestReads:
+    async def test_get_tickets_leaves_out_deleted_and_missing(self, factory):
+        a = await factory.tenant()
+        async with a.tx() as conn:
+            kept = await service.create_ticket(conn, tenant_id=a.id, data=request(), region="CA")
+            gone = await service.create_ticket(conn, tenant_id=a.id, data=request(), region="CA")
+            await service.delete_ticket(conn, ticket_id=gone.id)
+            found = await service.get_tickets(conn, ticket_ids=[kept.id, gone.id, uuid4()])
+        assert [t.id for t in found] == [kept.id]
+
+    async def test_contact_history_newest_first_and_other_tenant(self, factory):
+        a, b = await factory.tenant(), await factory.tenant()
+        async with a.tx() as conn:
+            sarah = await create_contact(conn, tenant_id=a.id, region="CA",
+                                         data=ContactCreate(name="Sarah", phone="4165559876"))
+            first = await service.create_ticket(conn, tenant_id=a.id, data=request("4165559876"), region="CA")
+            await conn.execute("update tickets set created_at = created_at - interval '1 day' where id = %s",
+                               (first.id,))
+            second = await service.create_ticket(conn, tenant_id=a.id, data=request("4165559876"), region="CA")
+            await service.create_ticket(conn, tenant_id=a.id, data=request("4165550000"), region="CA")
+            history = await service.contact_history(conn, contact_id=sarah.id)
+        assert [t.id for t in history] == [second.id, first.id]
+        async with b.tx() as conn:
+            assert await service.contact_history(conn, contact_id=sarah.id) == []
+
+    async def test_service_address_text_then_saved_then_primary(self, factory):
+        a = await factory.tenant()
+        async with a.tx() as conn:
+            sarah = await create_contact(conn, tenant_id=a.id, region="CA",
+                                         data=ContactCreate(name="Sarah", phone="4165559876"))
+            bare = await service.create_ticket(conn, tenant_id=a.id, data=request("4165559876"), region="CA")
+            assert await service.service_address(conn, ticket=bare) is None
+            await add_address(conn, tenant_id=a.id, contact_id=sarah.id,
+                              data=AddressCreate(line1="456 Oak Avenue", city="Toronto"))
+            cottage = await add_address(conn, tenant_id=a.id, contact_id=sarah.id,
+                                        data=AddressCreate(line1="1 Lake Rd", city="Muskoka"))
+            assert await service.service_address(conn, ticket=bare) == "456 Oak Avenue, Toronto"
+            saved = await service.create_ticket(conn, tenant_id=a.id, region="CA",
+                                                data=request("4165559876", address_id=cottage.id))
+            assert await service.service_address(conn, ticket=saved) == "1 Lake Rd, Muskoka"
+            typed = await service.create_ticket(conn, tenant_id=a.id, region="CA",
+                                                data=request("4165559876", service_address="9 Elm St"))
+            assert await service.service_address(conn, ticket=typed) == "9 Elm St"
