@@ -924,6 +924,29 @@ create index appointments_technician on appointments (tenant_id, technician_id, 
 create index appointments_starts on appointments (tenant_id, starts_at) where status <> 'cancelled';
 
 -- ---------------------------------------------------------------------------------------------
+-- Agent: identity verification codes (a web caller proves a claimed phone with a code sent to it)
+-- ---------------------------------------------------------------------------------------------
+
+-- The code itself is never stored: code_hash is an HMAC keyed by the server secret, so neither this
+-- table nor its audit rows let anyone recover a six-digit code by brute force.
+create table verification_codes (
+    tenant_id       uuid not null references tenants (id) on delete cascade,
+    id              uuid not null default gen_random_uuid(),
+    conversation_id uuid not null,
+    phone           text not null check (phone ~ '^\+[1-9][0-9]{6,14}$'),
+    code_hash       text not null,
+    attempts        integer not null default 0 check (attempts between 0 and 5),
+    expires_at      timestamptz not null,
+    consumed_at     timestamptz,
+    created_at      timestamptz not null default now(),
+    primary key (tenant_id, id),
+    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade
+);
+create index verification_codes_conversation on verification_codes (tenant_id, conversation_id, created_at desc);
+call apply_tenant_policies('verification_codes', false);
+call apply_row_triggers('verification_codes', false);
+
+-- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.
 -- ---------------------------------------------------------------------------------------------
 

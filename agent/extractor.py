@@ -96,24 +96,6 @@ def build_extractor(settings: Any) -> Extractor:
 
 
 def model_from_settings(settings: Any) -> Any:
-    """The model the LLM_* settings name, or None: the extractor's one seam to model routing.
-
-    Local OpenAI-compatible endpoint first, remote provider as fallback (pydantic-ai FallbackModel).
-    When the agent's shared routing (agent/routing.py, `route_models(settings).model`) lands, this
-    body becomes that call, so the agent and the extractor pick their model the same way.
-    """
-    models: list[Any] = []
-    if settings.llm_local_base_url and settings.llm_local_model:
-        from pydantic_ai.models.openai import OpenAIChatModel
-        from pydantic_ai.providers.openai import OpenAIProvider
-        key = settings.llm_local_api_key.get_secret_value() if settings.llm_local_api_key else "local"
-        models.append(OpenAIChatModel(settings.llm_local_model, provider=OpenAIProvider(
-            base_url=str(settings.llm_local_base_url), api_key=key)))
-    if settings.llm_remote_provider and settings.llm_remote_model:
-        models.append(f"{settings.llm_remote_provider}:{settings.llm_remote_model}")
-    if not models:
-        return None
-    if len(models) == 1:
-        return models[0]
-    from pydantic_ai.models.fallback import FallbackModel
-    return FallbackModel(*models)
+    """The model the LLM_* settings name, or None: the agent's routing, so both pick their model the same way."""
+    from agent.routing import route_models
+    return route_models(settings).model

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
-from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, scheduling, tickets, webhooks
+from agent.routing import route_models
+from agent.runner import AgentRunner
+from api.routes import agent as agent_routes
+from api.routes import (catalog, contact_details, contacts, health, messages, privacy, records, scheduling, tickets,
+                        webhooks)
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -21,7 +26,16 @@ from web_widget import pages as widget_pages
 log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
-           records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router]
+           records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
+           agent_routes.router]
+
+
+def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
+    """The agent runner with the model chain of the settings (the guided engine when none is configured)."""
+    # without SECRET_KEY (tests, `migrate`) codes are keyed by a per-process secret: valid until restart
+    secret = (settings.secret_key.get_secret_value().encode() if settings.secret_key
+              else secrets.token_bytes(32))
+    return AgentRunner(db, clock, route_models(settings), secret)
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
@@ -45,7 +59,8 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.settings = settings
     app.state.db = db
     app.state.clock = clock or Clock(settings.fieldbook_clock)
-    app.state.agent_engine = "guided"
+    app.state.agent_runner = build_runner(settings, db, app.state.clock)
+    app.state.agent_engine = app.state.agent_runner.engine
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:

@@ -149,6 +149,25 @@ def cmd_bench_extraction(args: argparse.Namespace) -> int:
     return bench_extraction(Path(args.out) if args.out else None)
 
 
+def cmd_chat(args: argparse.Namespace) -> int:
+    from fieldbook.chat import run_chat, terminal_lines
+    from fieldbook.runtime import make_database, prepare_database
+
+    settings = _settings(require_secret=False)
+    urls, _ = prepare_database(settings)
+
+    async def run() -> int:
+        db = make_database(urls, min_size=1, max_size=4)
+        await db.open()
+        try:
+            return await run_chat(db, settings, slug=args.tenant, phone=args.phone, lines=terminal_lines(),
+                                  write=print)
+        finally:
+            await db.close()
+
+    return asyncio.run(run())
+
+
 def cmd_bench_scheduling(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -170,6 +189,11 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
         p.set_defaults(func=func)
+
+    chat = sub.add_parser("chat", help="talk to the booking agent in this terminal")
+    chat.add_argument("--tenant", default="demo", help="tenant slug (the demo tenant is created if missing)")
+    chat.add_argument("--phone", default=None, help="chat as this verified number, like an SMS sender")
+    chat.set_defaults(func=cmd_chat)
 
     tenant = sub.add_parser("tenant", help="tenant administration").add_subparsers(dest="tenant_command", required=True)
     tc = tenant.add_parser("create", help="create a tenant and its first API key")

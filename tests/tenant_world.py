@@ -87,6 +87,9 @@ RECIPES: dict[str, str] = {
     "staff_sessions": """insert into staff_sessions (tenant_id, staff_user_id, token_hash, csrf_token, expires_at)
                          values (%(t)s, %(staff_users)s, md5(%(u)s) || md5(%(u)s), %(u)s, now() + interval '1 hour')
                          returning id""",
+    "verification_codes": """insert into verification_codes (tenant_id, conversation_id, phone, code_hash, expires_at)
+                             values (%(t)s, %(conversations)s, '+14165550000', md5(%(u)s), now() + interval '10 minutes')
+                             returning id""",
     "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
                     values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
 }

@@ -1,0 +1,93 @@
+"""The agent over HTTP: the widget's chat endpoint and the API's one-shot service request."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from pydantic import BaseModel, Field
+
+from agent.orchestrate import ServiceRequestIn, orchestration_model
+from agent.runner import AgentRunner
+from api.deps import Api, Db
+from domain.conversations.service import get_conversation
+from domain.db import admin_tx, tenant_tx
+from domain.errors import NotFound
+from domain.phones import normalize_phone
+from domain.tenants.models import Tenant
+from domain.tenants.service import find_by_widget_key
+
+router = APIRouter(prefix="/api/v1/ai-agent", tags=["agent"])
+
+
+class ChatIn(BaseModel):
+    conversation_id: str | None = Field(None, max_length=64)
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class ChatOut(BaseModel):
+    conversation_id: str
+    response: str
+    serviceRequest: dict[str, Any] | None
+
+
+def get_runner(request: Request) -> AgentRunner:
+    return request.app.state.agent_runner
+
+
+Runner = Annotated[AgentRunner, Depends(get_runner)]
+
+
+async def widget_tenant(request: Request, db: Db, x_widget_key: str = Header(..., max_length=200)) -> Tenant:
+    """The tenant whose public widget key was sent; a browser's Origin must be on its allow-list."""
+    async with admin_tx(db) as conn:
+        tenant = await find_by_widget_key(conn, x_widget_key.strip())
+    if tenant is None:
+        raise HTTPException(401, "Unknown widget key.")
+    origin = request.headers.get("origin")
+    if origin and origin.rstrip("/") not in {o.rstrip("/") for o in tenant.widget_allowed_origins}:
+        raise HTTPException(403, "This origin may not use the widget.")
+    return tenant
+
+
+WidgetTenant = Annotated[Tenant, Depends(widget_tenant)]
+
+
+def _conversation_uuid(raw: str) -> UUID:
+    try:
+        return UUID(raw)
+    except ValueError:
+        raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND") from None
+
+
+@router.post("/chat")
+async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> ChatOut:
+    """One customer message from the web widget; starts a conversation when `conversation_id` is null."""
+    if body.conversation_id:
+        conversation_id = _conversation_uuid(body.conversation_id)
+        async with tenant_tx(db.app_pool, tenant.id, "widget") as conn:
+            conversation = await get_conversation(conn, conversation_id=conversation_id)
+        if conversation.channel != "web":
+            raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND")
+    else:
+        conversation = await runner.start(tenant, channel="web")
+    reply = await runner.run_turn(tenant, conversation.id, body.message)
+    return ChatOut(conversation_id=str(reply.conversation_id), response=reply.text,
+                   serviceRequest=reply.service_request)
+
+
+@router.post("/service-request")
+async def service_request(body: ServiceRequestIn, api: Api, runner: Runner) -> dict[str, Any]:
+    """Seed 004's whole orchestration from extracted fields: lookup, ticket first, customer, options, book."""
+    # the API key holder is the business itself: the phone it sends counts as verified
+    phone = normalize_phone(body.phoneNumber, api.tenant.phone_region)
+    conversation = await runner.start(api.tenant, channel="api", phone=phone, verified=True)
+    model, script = orchestration_model(body)
+    reply = await runner.run_turn(api.tenant, conversation.id, "Service request received through the API.",
+                                  model=model)
+    booked = reply.service_request is not None and not script.outcome.get("error")
+    return {"success": booked, "conversation_id": str(reply.conversation_id),
+            "task_code": script.outcome.get("ticket_code"), "error": script.outcome.get("error"),
+            "message": script.outcome.get("message"), "tool_calls": reply.tool_calls,
+            **(reply.service_request or {})}
