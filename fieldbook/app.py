@@ -12,7 +12,7 @@ from api.errors import install_error_handlers
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import contacts, health, messages, privacy, webhooks
+from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, tickets, webhooks
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -23,8 +23,8 @@ from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
-ROUTERS = [health.router, contacts.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
-           agent_routes.router]
+ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
+           records.router, messages.router, webhooks.router, privacy.router, widget_pages.router, agent_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:

@@ -9,6 +9,7 @@ from psycopg import AsyncConnection
 from domain.contacts.models import Contact, ContactCreate, ContactUpdate
 from domain.db import fetch_all, fetch_one
 from domain.errors import Invalid, NotFound
+from domain.outbox.service import emit_event
 from domain.pagination import Cursor, Page, check_limit, page_of
 from domain.phones import normalize_phone, try_normalize_phone
 
@@ -25,11 +26,13 @@ async def create_contact(conn: AsyncConnection, *, tenant_id: UUID, data: Contac
         values (%s, %s, %s, %s, %s, %s) returning {COLUMNS}""",
         (tenant_id, data.name, phone, data.email, data.notes, data.source))
     assert contact is not None
+    await emit_event(conn, tenant_id=tenant_id, event_type="contact.created", entity_id=contact.id,
+                     payload={"source": contact.source})
     return contact
 
 
 async def get_contact(conn: AsyncConnection, *, contact_id: UUID) -> Contact:
-    contact = await fetch_one(conn, Contact, f"select {COLUMNS} from contacts where id = %s", (contact_id,))
+    contact = await fetch_one(conn, Contact, f"select {COLUMNS} from contacts where id = %s and deleted_at is null", (contact_id,))
     if contact is None:
         raise NotFound("Contact not found.")
     return contact
@@ -37,7 +40,7 @@ async def get_contact(conn: AsyncConnection, *, contact_id: UUID) -> Contact:
 
 async def get_by_phone(conn: AsyncConnection, *, phone: str) -> Contact | None:
     """The live contact with this E.164 phone number, if any."""
-    return await fetch_one(conn, Contact, f"select {COLUMNS} from contacts where phone = %s", (phone,))
+    return await fetch_one(conn, Contact, f"select {COLUMNS} from contacts where phone = %s and deleted_at is null", (phone,))
 
 
 async def update_contact(conn: AsyncConnection, *, contact_id: UUID, data: ContactUpdate, region: str) -> Contact:
@@ -69,7 +72,7 @@ async def list_contacts(conn: AsyncConnection, *, limit: int = 50, cursor: str |
     after = Cursor.decode(cursor)
     params: dict = {"limit": limit + 1, "after_c": after.created_at if after else None,
                     "after_i": after.id if after else None}
-    where = ["(%(after_c)s::timestamptz is null or (created_at, id) > (%(after_c)s, %(after_i)s))"]
+    where = ["deleted_at is null", "(%(after_c)s::timestamptz is null or (created_at, id) > (%(after_c)s, %(after_i)s))"]
     if q:
         params["q"] = q.strip()
         params["like"] = "%" + q.strip().replace("%", r"\%").replace("_", r"\_") + "%"

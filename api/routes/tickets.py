@@ -1,0 +1,74 @@
+"""Tickets: task-first service requests, their lifecycle and notes."""
+
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from api.deps import Api
+from domain.notes import service as notes
+from domain.notes.models import Note, NoteCreate
+from domain.pagination import Page
+from domain.tickets import lifecycle, service
+from domain.tickets.models import Ticket, TicketCreate, TicketFilter, TicketStatus, TicketUpdate
+
+router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
+
+
+def ticket_filter(status: TicketStatus | None = None, phone: str | None = Query(None, max_length=40),
+                  category: str | None = Query(None, max_length=60), technician: UUID | None = None,
+                  contact: UUID | None = None) -> TicketFilter:
+    return TicketFilter(status=status, phone=phone, category=category, technician_id=technician, contact_id=contact)
+
+
+@router.get("")
+async def list_tickets(api: Api, filters: TicketFilter = Depends(ticket_filter), limit: int = 50,
+                       cursor: str | None = None) -> Page[Ticket]:
+    """Tickets by creation; `phone` in any format, `category`, `status`, `technician`, `contact`."""
+    async with api.tx() as conn:
+        return await service.list_tickets(conn, filters=filters, region=api.tenant.phone_region, limit=limit,
+                                          cursor=cursor)
+
+
+@router.post("", status_code=201)
+async def create_ticket(api: Api, body: TicketCreate) -> Ticket:
+    """A service request; a phone number and a category are enough (no contact needed)."""
+    async with api.tx() as conn:
+        return await service.create_ticket(conn, tenant_id=api.tenant.id, data=body, region=api.tenant.phone_region)
+
+
+@router.get("/{ref}")
+async def get_ticket(api: Api, ref: str) -> Ticket:
+    """A ticket by id or code (TASK-00042)."""
+    async with api.tx() as conn:
+        return await service.find_ticket(conn, ref=ref)
+
+
+@router.patch("/{ref}")
+async def update_ticket(api: Api, ref: str, body: TicketUpdate) -> Ticket:
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return await lifecycle.update_ticket(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, data=body,
+                                             now=api.clock.now())
+
+
+@router.delete("/{ref}", status_code=204)
+async def delete_ticket(api: Api, ref: str) -> Response:
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        await service.delete_ticket(conn, ticket_id=ticket.id)
+    return Response(status_code=204)
+
+
+@router.get("/{ref}/notes")
+async def list_notes(api: Api, ref: str) -> Page[Note]:
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return Page(data=await notes.list_ticket_notes(conn, ticket_id=ticket.id))
+
+
+@router.post("/{ref}/notes", status_code=201)
+async def add_note(api: Api, ref: str, body: NoteCreate) -> Note:
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return await notes.add_ticket_note(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, author=api.actor,
+                                           data=body)

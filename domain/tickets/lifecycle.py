@@ -1,0 +1,114 @@
+"""Changing a ticket: guarded status transitions, contact linking, field updates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection, sql
+
+from domain.categories.service import require_category, require_urgency
+from domain.contacts.service import get_contact
+from domain.db import fetch_one, fetch_value
+from domain.errors import Conflict, Invalid, NotFound
+from domain.outbox.service import emit_event
+from domain.technicians.service import get_technician
+from domain.tickets.models import CLOSING, TRANSITIONS, Ticket, TicketStatus, TicketUpdate
+from domain.tickets.service import COLUMNS, ensure_open, get_ticket
+
+# TicketUpdate fields stored under another column name
+COLUMN_OF = {"service_category": "category", "urgency_level": "urgency"}
+
+
+async def change_status(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, status: TicketStatus,
+                        now: datetime) -> Ticket:
+    """Move along the lifecycle; completing or cancelling closes the ticket for good."""
+    ticket = await get_ticket(conn, ticket_id=ticket_id)
+    if status == ticket.status:
+        return ticket
+    ensure_open(ticket)
+    if status not in TRANSITIONS[ticket.status]:
+        raise Conflict(f"A ticket that is {ticket.status} cannot become {status}.", code="INVALID_TRANSITION")
+    updated = await fetch_one(conn, Ticket, f"""
+        update tickets set status = %(status)s,
+               closed_at = case when %(closing)s then %(now)s end
+         where id = %(id)s returning {COLUMNS}""",
+        {"status": status, "closing": status in CLOSING, "now": now, "id": ticket_id})
+    assert updated is not None
+    await emit_event(conn, tenant_id=tenant_id, event_type="ticket.status_changed", entity_id=ticket_id,
+                     payload={"code": ticket.code, "from": ticket.status, "to": status})
+    return updated
+
+
+async def link_contact(conn: AsyncConnection, *, ticket_id: UUID, contact_id: UUID) -> Ticket:
+    """Attach the customer record to a task-first ticket; linking the same contact again changes nothing."""
+    ticket = await get_ticket(conn, ticket_id=ticket_id)
+    if ticket.contact_id == contact_id:
+        return ticket
+    ensure_open(ticket)
+    if ticket.contact_id is not None:
+        raise Conflict("This ticket already belongs to another contact.", code="TICKET_ALREADY_LINKED")
+    try:
+        contact = await get_contact(conn, contact_id=contact_id)
+    except NotFound:
+        raise Invalid("Unknown contact.", code="UNKNOWN_CONTACT") from None
+    linked = await fetch_one(conn, Ticket, f"""
+        update tickets set contact_id = %s, customer_name = coalesce(customer_name, %s)
+         where id = %s returning {COLUMNS}""", (contact.id, contact.name, ticket_id))
+    assert linked is not None
+    return linked
+
+
+async def link_tickets_by_phone(conn: AsyncConnection, *, contact_id: UUID) -> int:
+    """Link every open, unlinked ticket carrying the contact's phone (after the customer registers)."""
+    contact = await get_contact(conn, contact_id=contact_id)
+    if not contact.phone:
+        return 0
+    cur = await conn.execute("""
+        update tickets set contact_id = %s, customer_name = coalesce(customer_name, %s)
+         where contact_id is null and customer_phone = %s and closed_at is null""",
+        (contact.id, contact.name, contact.phone))
+    return cur.rowcount
+
+
+async def _checked_fields(conn: AsyncConnection, ticket: Ticket, fields: dict[str, Any]) -> dict[str, Any]:
+    """The changed fields with vocabulary and references resolved against the tenant's data."""
+    if fields.get("service_category") is not None:
+        fields["service_category"] = (await require_category(conn, text=fields["service_category"])).key
+    if fields.get("urgency_level") is not None:
+        fields["urgency_level"] = (await require_urgency(conn, key=fields["urgency_level"])).key
+    if fields.get("technician_id") is not None:
+        try:
+            await get_technician(conn, technician_id=fields["technician_id"])
+        except NotFound:
+            raise Invalid("Unknown technician.", code="UNKNOWN_TECHNICIAN") from None
+    if fields.get("address_id") is not None:
+        owner = await fetch_value(conn, "select contact_id from addresses where id = %s", (fields["address_id"],))
+        if owner is None or owner != ticket.contact_id:
+            raise Invalid("The address is not one of this ticket's customer.", code="UNKNOWN_ADDRESS")
+    for required in ("service_category", "urgency_level", "description"):
+        if required in fields and fields[required] is None:
+            raise Invalid(f"{required} cannot be empty.", code="VALIDATION_ERROR")
+    return fields
+
+
+async def update_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, data: TicketUpdate,
+                        now: datetime) -> Ticket:
+    """Change only the fields that were sent: the contact is linked, the status moves by the rules."""
+    fields = data.model_dump(exclude_unset=True)
+    status = fields.pop("status", None)
+    contact_id = fields.pop("contact_id", None)
+    ensure_open(await get_ticket(conn, ticket_id=ticket_id))
+    if contact_id is not None:
+        await link_contact(conn, ticket_id=ticket_id, contact_id=contact_id)
+    fields = await _checked_fields(conn, await get_ticket(conn, ticket_id=ticket_id), fields)
+    if fields:
+        assignments = sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(sql.Identifier(COLUMN_OF.get(name, name)), sql.Placeholder(name))
+            for name in fields)
+        await conn.execute(sql.SQL("update tickets set {} where id = %(id)s").format(assignments),
+                           fields | {"id": ticket_id})
+    if status is not None:
+        return await change_status(conn, tenant_id=tenant_id, ticket_id=ticket_id, status=status, now=now)
+    return await get_ticket(conn, ticket_id=ticket_id)

@@ -1,0 +1,118 @@
+"""One row in every tenant table, inserted through the serving role: the fixture of the isolation tests.
+
+Each recipe is an INSERT ... RETURNING the value other rows reference (an id, or a key). Parameters:
+%(t)s the tenant, %(u)s a fresh lowercase token, %(n)s a fresh number, %(<table>)s the referenced row.
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+import re
+import string
+from typing import Any
+from uuid import UUID
+
+from psycopg import AsyncConnection
+
+RECIPES: dict[str, str] = {
+    "tenants": """insert into tenants (name, slug, timezone, widget_public_key)
+                  values ('X', %(u)s, 'UTC', %(u)s) returning id""",
+    "staff_users": """insert into staff_users (tenant_id, email, name, role)
+                      values (%(t)s, %(u)s || '@example.test', 'Staff', 'technician') returning id""",
+    "api_keys": """insert into api_keys (tenant_id, name, prefix, key_hash)
+                   values (%(t)s, 'key', 'fb_', %(u)s) returning id""",
+    "service_categories": """insert into service_categories (tenant_id, key, name)
+                             values (%(t)s, 'C' || %(u)s, 'Category') returning key""",
+    "urgency_levels": """insert into urgency_levels (tenant_id, key, name, window_start_hours)
+                         values (%(t)s, %(u)s, 'Urgency', 0) returning key""",
+    "services": """insert into services (tenant_id, name, category, pricing_type, price)
+                   values (%(t)s, 'Service', %(service_categories)s, 'fixed', 10) returning id""",
+    "contacts": """insert into contacts (tenant_id, name) values (%(t)s, 'Contact ' || %(u)s) returning id""",
+    "addresses": """insert into addresses (tenant_id, contact_id, line1)
+                    values (%(t)s, %(contacts)s, '1 Main St') returning id""",
+    "technicians": """insert into technicians (tenant_id, staff_user_id, name)
+                      values (%(t)s, %(staff_users)s, 'Tech') returning id""",
+    "working_hours": """insert into working_hours (tenant_id, technician_id, weekday, starts, ends)
+                        values (%(t)s, %(technicians)s, 1, '09:00', '17:00') returning id""",
+    "time_off": """insert into time_off (tenant_id, technician_id, during)
+                   values (%(t)s, %(technicians)s, tstzrange(now(), now() + interval '1 hour')) returning id""",
+    "conversations": """insert into conversations (tenant_id, channel, contact_id)
+                        values (%(t)s, 'web', %(contacts)s) returning id""",
+    "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content)
+                                values (%(t)s, %(conversations)s, 'customer', 'hello') returning id""",
+    "tickets": """insert into tickets (tenant_id, contact_id, customer_phone, category, urgency, address_id,
+                                       technician_id, conversation_id)
+                  values (%(t)s, %(contacts)s, '+14165550000', %(service_categories)s, %(urgency_levels)s,
+                          %(addresses)s, %(technicians)s, %(conversations)s) returning id""",
+    "ticket_counters": """insert into ticket_counters (tenant_id, last_value) values (%(t)s, 1)
+                          on conflict (tenant_id) do update set last_value = ticket_counters.last_value
+                          returning tenant_id""",
+    "appointments": """insert into appointments (tenant_id, ticket_id, technician_id, during)
+                       values (%(t)s, %(tickets)s, %(technicians)s,
+                               tstzrange(now() + make_interval(hours => %(n)s), now() + make_interval(hours => %(n)s + 1)))
+                       returning id""",
+    "line_items": """insert into line_items (tenant_id, ticket_id, service_id, description, unit_price)
+                     values (%(t)s, %(tickets)s, %(services)s, 'Part', 5) returning id""",
+    "invoice_counters": """insert into invoice_counters (tenant_id, last_value) values (%(t)s, 1)
+                           on conflict (tenant_id) do update set last_value = invoice_counters.last_value
+                           returning tenant_id""",
+    "invoices": """insert into invoices (tenant_id, number, contact_id, ticket_id)
+                   values (%(t)s, 'INV-' || %(u)s, %(contacts)s, %(tickets)s) returning id""",
+    "invoice_lines": """insert into invoice_lines (tenant_id, invoice_id, description, quantity, unit_price)
+                        values (%(t)s, %(invoices)s, 'Line', 1, 5) returning id""",
+    "notes": """insert into notes (tenant_id, contact_id, ticket_id, author, content)
+                values (%(t)s, %(contacts)s, %(tickets)s, 'test', 'a note') returning id""",
+    "attributes": """insert into attributes (tenant_id, contact_id, key, value, source_note_id)
+                     values (%(t)s, %(contacts)s, 'k_' || %(u)s, '"v"', %(notes)s) returning id""",
+    "scheduled_messages": """insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id,
+                                                            ticket_id, appointment_id, invoice_id, scheduled_for)
+                             values (%(t)s, 'custom', 'sms', '+14165550000', %(contacts)s, %(tickets)s,
+                                     %(appointments)s, %(invoices)s, now()) returning id""",
+    "outbox_events": """insert into outbox_events (tenant_id, event_type, payload)
+                        values (%(t)s, 'test.event', '{}') returning id""",
+    "sms_inbound": """insert into sms_inbound (tenant_id, message_sid, from_phone)
+                      values (%(t)s, 'SM' || replace(%(u)s, '-', ''), '+14165550000') returning id""",
+    "sms_opt_outs": """insert into sms_opt_outs (tenant_id, phone)
+                       values (%(t)s, '+1416555' || lpad(mod(%(n)s, 10000)::text, 4, '0')) returning phone""",
+    "webhook_endpoints": """insert into webhook_endpoints (tenant_id, url)
+                            values (%(t)s, 'https://hooks.example.test/' || %(u)s) returning id""",
+    "webhook_deliveries": """insert into webhook_deliveries (tenant_id, event_id, endpoint_id)
+                             values (%(t)s, %(outbox_events)s, %(webhook_endpoints)s)
+                             on conflict (tenant_id, event_id, endpoint_id) do update set attempts = excluded.attempts
+                             returning id""",
+    "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
+                    values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
+}
+
+_counter = itertools.count(1)
+
+
+def deps(table: str) -> list[str]:
+    """The tables a recipe references (its %(table)s parameters)."""
+    return [name for name in re.findall(r"%\((\w+)\)s", RECIPES[table]) if name in RECIPES]
+
+
+def fresh_params(tenant_id: UUID, refs: dict[str, Any]) -> dict[str, Any]:
+    n = next(_counter)
+    token = "".join(random.choices(string.ascii_lowercase, k=12))
+    return {"t": tenant_id, "u": token, "n": n * 3} | refs
+
+
+async def insert_row(conn: AsyncConnection, table: str, tenant_id: UUID, refs: dict[str, Any]) -> Any:
+    """Runs the table's recipe; returns the referenceable value of the new row."""
+    cur = await conn.execute(RECIPES[table], fresh_params(tenant_id, {k: refs[k] for k in deps(table)}))
+    return (await cur.fetchone())[0]
+
+
+async def build_world(conn: AsyncConnection, tenant_id: UUID) -> dict[str, Any]:
+    """One row of every tenant table (parents first) in the current tenant transaction."""
+    refs: dict[str, Any] = {"tenants": tenant_id}
+    pending = [t for t in RECIPES if t != "tenants"]
+    while pending:
+        ready = [t for t in pending if all(d in refs for d in deps(t))]
+        assert ready, f"recipes with unresolvable references: {pending}"
+        for table in ready:
+            refs[table] = await insert_row(conn, table, tenant_id, refs)
+            pending.remove(table)
+    return refs
