@@ -702,6 +702,108 @@ create index outbox_events_unprocessed on outbox_events (created_at) where proce
 call apply_tenant_policies('outbox_events', false);
 
 -- ---------------------------------------------------------------------------------------------
+-- Staff side: magic-link login, sessions, login rate limits, invoice immutability
+-- ---------------------------------------------------------------------------------------------
+
+-- A single-use login link: only the sha256 of its 256-bit token is stored.
+create table magic_links (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    staff_user_id uuid not null,
+    token_hash    text not null check (token_hash ~ '^[0-9a-f]{64}$'),
+    expires_at    timestamptz not null,
+    used_at       timestamptz,
+    created_at    timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint magic_links_token_key unique (tenant_id, token_hash),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('magic_links', false);
+
+-- A staff session; the cookie carries the tenant id and the raw token, the table its hash.
+create table staff_sessions (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    staff_user_id uuid not null,
+    token_hash    text not null check (token_hash ~ '^[0-9a-f]{64}$'),
+    csrf_token    text not null,
+    expires_at    timestamptz not null,
+    created_at    timestamptz not null default now(),
+    last_seen_at  timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint staff_sessions_token_key unique (tenant_id, token_hash),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('staff_sessions', false);
+
+-- Login-link requests, for rate limits per address and per IP. A platform table (the address may
+-- belong to no tenant): RLS with no policy, so the serving role sees nothing; only the admin
+-- connection reads and writes it. The address is stored as a keyed hash, never in clear.
+create table login_requests (
+    id           bigint generated always as identity primary key,
+    address_hash text not null,
+    ip           text not null,
+    created_at   timestamptz not null default now()
+);
+create index login_requests_address on login_requests (address_hash, created_at);
+create index login_requests_ip on login_requests (ip, created_at);
+alter table login_requests enable row level security;
+alter table login_requests force row level security;
+
+-- Invoice numbers (INV-00001), per tenant, under a row lock in the inserting transaction.
+create function assign_invoice_number() returns trigger
+    language plpgsql as $$
+declare
+    n bigint;
+begin
+    if new.number is null or new.number = '' then
+        insert into invoice_counters (tenant_id, last_value) values (new.tenant_id, 1)
+        on conflict (tenant_id) do update set last_value = invoice_counters.last_value + 1
+        returning last_value into n;
+        new.number := 'INV-' || lpad(n::text, 5, '0');
+    end if;
+    return new;
+end $$;
+create trigger assign_number before insert on invoices
+    for each row execute function assign_invoice_number();
+
+-- Once sent, an invoice changes only its status (sent -> paid or void) and the matching timestamp;
+-- paid and void are final. Its lines change only while it is a draft.
+create function forbid_sent_invoice_change() returns trigger
+    language plpgsql as $$
+begin
+    if old.status = 'draft' then
+        return new;
+    end if;
+    if old.status in ('paid', 'void')
+       or new.status not in ('sent', 'paid', 'void')
+       or (to_jsonb(new) - array['status', 'paid_at', 'voided_at', 'updated_at'])
+          <> (to_jsonb(old) - array['status', 'paid_at', 'voided_at', 'updated_at']) then
+        raise exception 'invoice % is %', old.number, old.status
+            using errcode = 'check_violation', constraint = 'invoices_sent_immutable';
+    end if;
+    return new;
+end $$;
+create trigger sent_immutable before update on invoices
+    for each row execute function forbid_sent_invoice_change();
+
+create function forbid_sent_invoice_lines() returns trigger
+    language plpgsql as $$
+declare
+    inv record;
+begin
+    select status, number into inv from invoices
+     where tenant_id = coalesce(new.tenant_id, old.tenant_id) and id = coalesce(new.invoice_id, old.invoice_id);
+    if inv.status is not null and inv.status <> 'draft' then
+        raise exception 'invoice % is %', inv.number, inv.status
+            using errcode = 'check_violation', constraint = 'invoices_sent_immutable';
+    end if;
+    return coalesce(new, old);
+end $$;
+create trigger sent_immutable before insert or update or delete on invoice_lines
+    for each row execute function forbid_sent_invoice_lines();
+
+-- ---------------------------------------------------------------------------------------------
 -- SMS: inbound webhook deliveries, de-duplicated on Twilio's MessageSid
 -- ---------------------------------------------------------------------------------------------
 
@@ -822,6 +924,27 @@ create table verification_codes (
 create index verification_codes_conversation on verification_codes (tenant_id, conversation_id, created_at desc);
 call apply_tenant_policies('verification_codes', false);
 call apply_row_triggers('verification_codes', false);
+
+-- ---------------------------------------------------------------------------------------------
+-- Scheduling: one live appointment per ticket, calendar feed token lookup
+-- ---------------------------------------------------------------------------------------------
+
+-- A ticket has at most one live (booked) appointment; moving it is a reschedule, not a second booking.
+create unique index appointments_one_live_per_ticket on appointments (tenant_id, ticket_id)
+    where status = 'booked';
+-- The iCalendar feed is fetched without an API key: its token (hashed) finds the technician.
+create index technicians_calendar_token on technicians (calendar_token_hash)
+    where calendar_token_hash is not null;
+-- Range operators (&&) are not leakproof, so under RLS PostgreSQL cannot use them as index
+-- conditions; plain timestamptz comparisons are. The bounds are stored as columns for that reason,
+-- and an appointment is at most a day long, so "starts after from - 1 day" bounds the index scan.
+alter table appointments
+    add column starts_at timestamptz generated always as (lower(during)) stored,
+    add column ends_at timestamptz generated always as (upper(during)) stored,
+    add constraint appointments_max_length check (upper(during) - lower(during) <= interval '1 day');
+create index appointments_technician on appointments (tenant_id, technician_id, starts_at)
+    where status <> 'cancelled';
+create index appointments_starts on appointments (tenant_id, starts_at) where status <> 'cancelled';
 
 -- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.

@@ -12,19 +12,20 @@ from api.errors import install_error_handlers
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, tickets, webhooks
+from api.routes import catalog, contact_details, contacts, health, messages, privacy, records, scheduling, tickets, webhooks
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from staff import install_staff
 from web_widget import pages as widget_pages
 
 log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
-           records.router, messages.router, webhooks.router, privacy.router, widget_pages.router, agent_routes.router]
+           records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router, agent_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
@@ -62,4 +63,5 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.add_middleware(RequestLogMiddleware)
     for router in ROUTERS:
         app.include_router(router)
+    install_staff(app)
     return app

@@ -142,6 +142,22 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_bench_extraction(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldbook.bench.extraction import main as bench_extraction
+    return bench_extraction(Path(args.out) if args.out else None)
+
+
+def cmd_bench_scheduling(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldbook.bench.scheduling import run
+    settings = _settings(require_secret=False)
+    return run(out=Path(args.out), seconds=args.seconds, iterations=args.iterations,
+               database_url=settings.database_url)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -170,6 +186,16 @@ def build_parser() -> argparse.ArgumentParser:
     ac.add_argument("--tenant", required=True, help="tenant slug")
     ac.add_argument("--name", default="cli")
     ac.set_defaults(func=cmd_apikey_create)
+
+    bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
+    be = bench.add_parser("extraction", help="precision and recall of the rule-based close-out extractor")
+    be.add_argument("--out", default=None, help="write the JSON report here")
+    be.set_defaults(func=cmd_bench_extraction)
+    bs = bench.add_parser("scheduling", help="availability latency, booking throughput vs pgbench, the race")
+    bs.add_argument("--out", required=True, help="JSON file to write the figures to")
+    bs.add_argument("--seconds", type=float, default=5.0, help="duration of the booking and pgbench runs")
+    bs.add_argument("--iterations", type=int, default=200, help="find_options calls measured")
+    bs.set_defaults(func=cmd_bench_scheduling)
     return parser
 
 

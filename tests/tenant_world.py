@@ -48,8 +48,8 @@ RECIPES: dict[str, str] = {
     "ticket_counters": """insert into ticket_counters (tenant_id, last_value) values (%(t)s, 1)
                           on conflict (tenant_id) do update set last_value = ticket_counters.last_value
                           returning tenant_id""",
-    "appointments": """insert into appointments (tenant_id, ticket_id, technician_id, during)
-                       values (%(t)s, %(tickets)s, %(technicians)s,
+    "appointments": """insert into appointments (tenant_id, ticket_id, technician_id, status, during)
+                       values (%(t)s, %(tickets)s, %(technicians)s, 'completed',
                                tstzrange(now() + make_interval(hours => %(n)s), now() + make_interval(hours => %(n)s + 1)))
                        returning id""",
     "line_items": """insert into line_items (tenant_id, ticket_id, service_id, description, unit_price)
@@ -81,6 +81,12 @@ RECIPES: dict[str, str] = {
                              values (%(t)s, %(outbox_events)s, %(webhook_endpoints)s)
                              on conflict (tenant_id, event_id, endpoint_id) do update set attempts = excluded.attempts
                              returning id""",
+    "magic_links": """insert into magic_links (tenant_id, staff_user_id, token_hash, expires_at)
+                      values (%(t)s, %(staff_users)s, md5(%(u)s) || md5(%(u)s), now() + interval '15 minutes')
+                      returning id""",
+    "staff_sessions": """insert into staff_sessions (tenant_id, staff_user_id, token_hash, csrf_token, expires_at)
+                         values (%(t)s, %(staff_users)s, md5(%(u)s) || md5(%(u)s), %(u)s, now() + interval '1 hour')
+                         returning id""",
     "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
                     values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
 }

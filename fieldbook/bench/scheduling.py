@@ -1,0 +1,242 @@
+"""`fieldbook bench scheduling --out FILE.json`: availability latency, booking throughput, the race.
+
+Runs against a fresh embedded PostgreSQL (or a fresh `fieldbook_bench` database on DATABASE_URL's
+server), seeds the benchmark tenant, measures, writes the JSON file and prints the figures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import multiprocessing
+import statistics
+import tempfile
+import time
+from datetime import timedelta
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+from psycopg import sql
+from psycopg.conninfo import make_conninfo
+
+from domain.db import APP_ROLE, Database, tenant_tx
+from domain.errors import DomainError
+from domain.scheduling import calendar_view, service
+from domain.scheduling.availability import FreeTime, epoch, fetch_free_time, pick_options, utc
+from domain.scheduling.errors import SlotTaken
+from domain.technicians.service import list_technicians
+from domain.tenants.models import Tenant
+from fieldbook.bench import pgbench
+from fieldbook.bench.seed import NOW, BenchTenant, seed, skills_of
+from fieldbook.migrate import migrate
+
+DATABASE = "fieldbook_bench"
+PROCESSES = 4
+TARGETS = {"availability_p50_ms": ("<=", 5.0), "availability_speedup": (">=", 10.0),
+           "booking_vs_pgbench": (">=", 0.4), "race_successes": ("==", 1), "overlaps": ("==", 0)}
+
+
+def run(*, out: Path, seconds: float, iterations: int, database_url: str | None) -> int:
+    """Run every measurement and write `out`; returns 0 when every target is met."""
+    with tempfile.TemporaryDirectory(prefix="fieldbook-bench-") as tmp:
+        server_url, stop = _server(database_url, Path(tmp))
+        try:
+            result = asyncio.run(_measure(server_url, database_url is None, seconds, iterations))
+        finally:
+            stop()
+    result["targets"] = {k: f"{op} {v}" for k, (op, v) in TARGETS.items()}
+    result["targets_met"] = all(_meets(result[k], op, v) for k, (op, v) in TARGETS.items())
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    for key in ("availability_p50_ms", "availability_p99_ms", "baseline_p50_ms", "availability_speedup",
+                "booking_tps", "pgbench_tpcb_tps", "booking_vs_pgbench", "race_attempts", "race_successes",
+                "overlaps", "targets_met"):
+        print(f"{key:22} {result[key]}")
+    print(f"written to {out}")
+    return 0 if result["targets_met"] else 1
+
+
+def _meets(value, op: str, target) -> bool:
+    return {"<=": value <= target, ">=": value >= target, "==": value == target}[op]
+
+
+def _server(database_url: str | None, tmp: Path):
+    if database_url:
+        return make_conninfo(database_url, dbname="postgres"), lambda: None
+    from fieldbook.embedded import EmbeddedPostgres
+    pg = EmbeddedPostgres(tmp)
+    return pg.server_url, pg.stop
+
+
+def _fresh_database(server_url: str, name: str) -> str:
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(sql.SQL("drop database if exists {} with (force)").format(sql.Identifier(name)))
+        conn.execute(sql.SQL("create database {}").format(sql.Identifier(name)))
+    return make_conninfo(server_url, dbname=name)
+
+
+async def _measure(server_url: str, embedded: bool, seconds: float, iterations: int) -> dict:
+    admin_url = _fresh_database(server_url, DATABASE)
+    migrate(admin_url)
+    app_url = make_conninfo(admin_url, user=APP_ROLE) if embedded else admin_url
+    db = Database(app_url, admin_url, app_role=None if embedded else APP_ROLE, min_size=8, max_size=60)
+    await db.open()
+    try:
+        bench = await seed(db)
+        result = {"technicians": len(bench.technicians), "appointments": bench.appointments,
+                  "hvac_technicians": sum("HVAC" in skills_of(i) for i in range(len(bench.technicians))),
+                  "iterations": iterations, "seconds": seconds}
+        result |= await _availability(db, bench, iterations)
+        result |= await _booking(db, bench, seconds, (app_url, admin_url, None if embedded else APP_ROLE))
+        result |= pgbench.tpcb(server_url, clients=8, seconds=seconds)
+        result["booking_vs_pgbench"] = round(result["booking_tps"] / result["pgbench_tpcb_tps"], 3)
+        result |= await _race(db, bench)
+    finally:
+        await db.close()
+    return result
+
+
+def _windows(iterations: int) -> list:
+    """7-day windows starting on successive days across the seeded 60 days."""
+    return [NOW + timedelta(days=i % 50, hours=8) for i in range(iterations)]
+
+
+async def _availability(db: Database, bench: BenchTenant, iterations: int) -> dict:
+    tenant = bench.tenant
+    ours, baseline, same = [], [], 0
+    for i, start in enumerate(_windows(iterations + 20)):
+        end = start + timedelta(days=7)
+        async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+            t0 = time.perf_counter()
+            options = await service.find_options(conn, tenant=tenant, category="HVAC", duration_minutes=120,
+                                                 earliest=start, latest=end, now=NOW)
+            t1 = time.perf_counter()
+            seed_way = await _one_by_one(conn, bench, start, end)
+            t2 = time.perf_counter()
+        if i >= 20:  # the first calls warm the caches and prepare the statements
+            ours.append((t1 - t0) * 1000)
+            baseline.append((t2 - t1) * 1000)
+            same += [o.start for o in options] == [o.start for o in seed_way]
+    p50, base = statistics.median(ours), statistics.median(baseline)
+    return {"availability_p50_ms": round(p50, 3), "availability_p99_ms": round(_percentile(ours, 99), 3),
+            "baseline_p50_ms": round(base, 3), "availability_speedup": round(base / p50, 2),
+            "baseline_same_starts": f"{same}/{len(ours)}"}
+
+
+async def _one_by_one(conn, bench: BenchTenant, start, end) -> list:
+    """Seed 004's way: list the qualified technicians, then ask each one's availability in turn."""
+    tenant = bench.tenant
+    free = []
+    for tech in await list_technicians(conn, skill="HVAC"):
+        one = await calendar_view.technician_availability(
+            conn, tenant=tenant, technician_id=tech.id, start=start, end=end + timedelta(minutes=120))
+        free.append(FreeTime(technician_id=tech.id, name=tech.name, active=True,
+                             free=[(epoch(r.start), epoch(r.end)) for r in one.free]))
+    return pick_options(free, duration=7200, earliest=epoch(start), latest=epoch(end), tz=tenant.tz, limit=3)
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+async def _booking(db: Database, bench: BenchTenant, seconds: float, urls: tuple[str, str, str | None]) -> dict:
+    """8 workers (4 processes x 2, like pgbench -c 8 -j 4), each on its own technicians, book for `seconds`."""
+    work = await _booking_plan(db, bench, workers=8)
+    start_at = time.time() + 3   # the processes start and open their pools, then all begin together
+    deadline = start_at + seconds
+    with ProcessPoolExecutor(PROCESSES, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(_process_main, urls, bench.tenant, work[p::PROCESSES], start_at, deadline)
+                   for p in range(PROCESSES)]
+        counts = [f.result() for f in futures]
+    booked = sum(c[0] for c in counts)
+    return {"booking_tps": round(booked / seconds, 1), "bookings": booked,
+            "booking_errors": sum(c[1] for c in counts), "booking_exhausted": any(c[2] for c in counts),
+            "booking_processes": PROCESSES}
+
+
+def _process_main(urls: tuple[str, str, str | None], tenant: Tenant, jobs: list[list], start_at: float,
+                  deadline: float) -> tuple:
+    """One worker process: its own pool, its async workers, counting bookings made before the deadline."""
+    async def main() -> tuple:
+        db = Database(urls[0], urls[1], app_role=urls[2], min_size=len(jobs), max_size=len(jobs))
+        await db.open()
+        try:
+            await asyncio.sleep(max(0.0, start_at - time.time()))
+            results = await asyncio.gather(*(_worker(db, tenant, j, deadline) for j in jobs))
+        finally:
+            await db.close()
+        return (sum(r[0] for r in results), sum(r[1] for r in results), any(r[2] for r in results))
+    return asyncio.run(main())
+
+
+async def _booking_plan(db: Database, bench: BenchTenant, workers: int) -> list[list[tuple[UUID, UUID, object]]]:
+    """(ticket, technician, start) per worker: free hour windows of its technicians, tickets made up front."""
+    tenant = bench.tenant
+    plan: list[list] = [[] for _ in range(workers)]
+    async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+        for i, (tech_id, category) in enumerate(bench.technicians):
+            [free] = await fetch_free_time(conn, tz=tenant.tz, start=NOW, end=NOW + timedelta(days=60),
+                                           buffer_minutes=tenant.buffer_minutes, technician_id=tech_id)
+            starts = [s for lo, hi in free.free for s in range(lo, hi - 3599, 3600)][:120]
+            cur = await conn.execute("""
+                insert into tickets (tenant_id, customer_phone, category)
+                select %s, '+1647' || lpad((%s * 1000 + g)::text, 7, '0'), %s from generate_series(1, %s) g
+                returning id""",
+                                     (tenant.id, i, category, len(starts)))
+            ids = [r[0] for r in await cur.fetchall()]
+            plan[i % workers].extend(zip(ids, [tech_id] * len(ids), starts))
+    return plan
+
+
+async def _worker(db: Database, tenant: Tenant, jobs: list, deadline: float) -> tuple[int, int, bool]:
+    booked = errors = 0
+    for ticket_id, tech_id, start in jobs:
+        if time.time() >= deadline:
+            return booked, errors, False
+        try:
+            async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+                await service.book(conn, tenant=tenant, ticket_id=ticket_id, technician_id=tech_id,
+                                   start=utc(start), duration_minutes=60, now=NOW, booked_by="bench")
+            booked += 1
+        except DomainError:
+            errors += 1
+    return booked, errors, True
+
+
+async def _race(db: Database, bench: BenchTenant, attempts: int = 50) -> dict:
+    """`attempts` transactions book one technician at one time, released together."""
+    tenant = bench.tenant
+    tech_id, category = bench.technicians[0]
+    start = NOW + timedelta(days=73, hours=10)   # a Thursday past the seeded days, inside the horizon
+    async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+        cur = await conn.execute("""insert into tickets (tenant_id, customer_phone, category)
+                                    select %s, '+1905' || lpad(g::text, 7, '0'), %s
+                                      from generate_series(1, %s) g returning id""",
+                                 (tenant.id, category, attempts))
+        tickets = [r[0] for r in await cur.fetchall()]
+    ready, go = [0], asyncio.Event()
+
+    async def attempt(ticket_id: UUID) -> str:
+        try:
+            async with tenant_tx(db.app_pool, tenant.id, "bench-race") as conn:
+                ready[0] += 1
+                if ready[0] == attempts:
+                    go.set()
+                await go.wait()
+                await service.book(conn, tenant=tenant, ticket_id=ticket_id, technician_id=tech_id,
+                                   start=start, duration_minutes=60, now=NOW, booked_by="race")
+            return "booked"
+        except SlotTaken:
+            return "taken"
+
+    outcomes = await asyncio.gather(*(attempt(t) for t in tickets))
+    async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
+        overlaps = (await (await conn.execute("""
+            select count(*) from appointments a join appointments b
+              on a.tenant_id = b.tenant_id and a.technician_id = b.technician_id and a.id < b.id
+             and a.during && b.during
+             where a.status <> 'cancelled' and b.status <> 'cancelled'""")).fetchone())[0]
+    return {"race_attempts": attempts, "race_successes": outcomes.count("booked"),
+            "race_slot_taken": outcomes.count("taken"), "overlaps": overlaps}

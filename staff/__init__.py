@@ -1,0 +1,17 @@
+"""The staff surface: server-rendered pages under /staff (Jinja2, small vanilla JS)."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from staff.web import HERE, install_staff_errors
+
+
+def install_staff(app: FastAPI) -> None:
+    """Mount the staff routers, their static files and their HTML error pages."""
+    from staff import routes_board, routes_invoices, routes_login, routes_work
+    for module in (routes_login, routes_work, routes_invoices, routes_board):
+        app.include_router(module.router)
+    app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
+    install_staff_errors(app)

@@ -1,0 +1,50 @@
+"""Attribute values as a technician edits them: text, or "type: dog, name: Biscuit" for objects."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from domain.errors import Invalid
+
+PAIR = re.compile(r"^\s*([a-z_]+)\s*:\s*(.+?)\s*$")
+MAX_ROWS = 30
+
+
+def value_text(value: Any) -> str:
+    """How a stored attribute value reads in a form field."""
+    if isinstance(value, dict):
+        return ", ".join(f"{k}: {v}" for k, v in value.items())
+    if isinstance(value, list):
+        return "; ".join(value_text(v) for v in value)
+    return str(value)
+
+
+def parse_value(text: str) -> Any:
+    """The reverse of value_text: "k: v, k: v" becomes an object, "...; ..." a list of them."""
+    items = [part for part in text.split(";") if part.strip()]
+    parsed = [_object(part) for part in items]
+    if parsed and all(p is not None for p in parsed):
+        return parsed[0] if len(parsed) == 1 else parsed
+    return text.strip()
+
+
+def _object(text: str) -> dict[str, str] | None:
+    pairs = [PAIR.match(p) for p in text.split(",")]
+    if not pairs or not all(pairs):
+        return None
+    return {m.group(1): m.group(2) for m in pairs if m}
+
+
+def attributes_from_form(form: dict[str, str]) -> dict[str, Any]:
+    """Checked rows of the step-2 list (attr-N-keep, attr-N-key, attr-N-value) as key -> value."""
+    out: dict[str, Any] = {}
+    for n in range(MAX_ROWS):
+        key = form.get(f"attr-{n}-key", "").strip().lower().replace(" ", "_")
+        text = form.get(f"attr-{n}-value", "").strip()
+        if not key or not text or form.get(f"attr-{n}-keep") != "on":
+            continue
+        if len(text) > 500:
+            raise Invalid(f"The value of {key} is too long.", code="VALIDATION_ERROR")
+        out[key] = parse_value(text)
+    return out
