@@ -68,4 +68,6 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     for router in ROUTERS:
         app.include_router(router)
     install_staff(app)
+    if settings.bench_routes:
+        app.add_api_websocket_route("/widget/echo", widget_ws.echo)
     return app

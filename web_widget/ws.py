@@ -189,6 +189,16 @@ async def _next_message(session: Session) -> str | None:
     return text
 
 
+async def echo(websocket: WebSocket) -> None:
+    """The benchmark's baseline: a websocket that sends back what it receives (BENCH_ROUTES only)."""
+    await websocket.accept()
+    try:
+        while True:
+            await websocket.send_text(await websocket.receive_text())
+    except WebSocketDisconnect:
+        pass
+
+
 async def _reject(websocket: WebSocket, code: str, message: str) -> None:
     await websocket.send_text(json.dumps({"type": "error", "code": code, "message": message}))
     await websocket.close(code=RESUME_REJECTED if code == "RESUME_REJECTED" else POLICY_VIOLATION)
