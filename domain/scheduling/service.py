@@ -251,3 +251,9 @@ def _event_payload(appointment: Appointment) -> dict:
     return {"appointment_id": appointment.id, "ticket_id": appointment.ticket_id,
             "ticket_code": appointment.ticket_code, "technician_id": appointment.technician_id,
             "start": appointment.start, "end": appointment.end, "status": appointment.status}
+
+
+async def booked_appointment_for_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> Appointment | None:
+    """The ticket's live (booked) appointment, if it has one."""
+    return await fetch_one(conn, Appointment, APPOINTMENT_SQL + " where a.ticket_id = %(ticket)s and a.status = 'booked'",
+                           {"ticket": ticket_id})

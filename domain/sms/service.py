@@ -27,3 +27,8 @@ async def claim_message(conn: AsyncConnection, *, tenant_id: UUID, message_sid: 
 async def record_reply(conn: AsyncConnection, *, message_sid: str, reply: str) -> None:
     await conn.execute("update sms_inbound set reply = %s, replied_at = now() where message_sid = %s",
                        (reply, message_sid))
+
+
+async def forget_message(conn: AsyncConnection, *, message_sid: str) -> None:
+    """Releases a claim whose processing failed, so Twilio's retry is handled afresh."""
+    await conn.execute("delete from sms_inbound where message_sid = %s and reply is null", (message_sid,))

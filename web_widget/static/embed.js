@@ -107,6 +107,8 @@
       typing.setAttribute("hidden", "");
       addMessage(frame.role || "agent", frame.text);
       if (frame.booking) { showBooking(frame.booking); }
+    } else if (frame.type === "ack") {
+      state.lastSeq = Math.max(state.lastSeq, frame.seq || 0);
     } else if (frame.type === "booking") {
       showBooking(frame.booking);
     } else if (frame.type === "typing") {
