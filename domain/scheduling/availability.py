@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, AsyncCursor
 from psycopg.rows import dict_row
 
 from domain.scheduling.models import GRID_MINUTES, AppointmentOption
@@ -219,10 +219,14 @@ class SlotCheck:
     """Whether one technician can take [start, end): the cheap check a booking makes before writing."""
     exists: bool
     name: str = ""
-    qualified: bool = False
+    active: bool = False
+    skills: tuple[str, ...] = ()
     in_hours: bool = False
     time_off: bool = False
     taken: bool = False
+
+    def qualified(self, category: str) -> bool:
+        return self.active and category in self.skills
 
     @property
     def free(self) -> bool:
@@ -230,7 +234,7 @@ class SlotCheck:
 
 
 SLOT_SQL = """
-select te.name, te.active and %(category)s = any(te.skills) as qualified,
+select te.name, te.active, te.skills,
        coalesce((select range_agg(tstzrange((v.day + w.starts) at time zone %(tz)s, (v.day + w.ends) at time zone %(tz)s))
                    from working_hours w, (values (%(day)s::date), (%(day)s::date + 1)) v(day)
                   where w.technician_id = te.id and w.weekday = extract(isodow from v.day)), '{}')
@@ -246,13 +250,22 @@ select te.name, te.active and %(category)s = any(te.skills) as qualified,
 """
 
 
-async def check_slot(conn: AsyncConnection, *, tz: ZoneInfo, technician_id: UUID, category: str, start: datetime,
-                     end: datetime, buffer_minutes: int, ignore_appointment: UUID | None = None) -> SlotCheck:
-    """The same rule as fetch_free_time (hours - time off - buffered appointments) for one slot, in one query."""
-    cur = await conn.execute(SLOT_SQL, {
-        "technician_id": technician_id, "category": category, "tz": tz.key, "start": start, "end": end,
+async def send_slot_check(conn: AsyncConnection, *, tz: ZoneInfo, technician_id: UUID, start: datetime,
+                          end: datetime, buffer_minutes: int, ignore_appointment: UUID | None = None) -> AsyncCursor:
+    """Sends the one-slot check (the rule of fetch_free_time: hours - time off - buffered appointments).
+
+    Returns the cursor without waiting, so inside a pipeline it shares a round trip; read it with read_slot_check.
+    """
+    cur = conn.cursor()
+    await cur.execute(SLOT_SQL, {
+        "technician_id": technician_id, "tz": tz.key, "start": start, "end": end,
         "day": start.astimezone(tz).date(), "buffer": timedelta(minutes=buffer_minutes), "ignore": ignore_appointment})
+    return cur
+
+
+async def read_slot_check(cur: AsyncCursor) -> SlotCheck:
     row = await cur.fetchone()
     if row is None:
         return SlotCheck(exists=False)
-    return SlotCheck(True, *row)
+    name, active, skills, *flags = row
+    return SlotCheck(True, name, active, tuple(skills), *flags)

@@ -62,8 +62,13 @@ async def create_ticket(conn: AsyncConnection, *, tenant_id: UUID, data: TicketC
     return ticket
 
 
-async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> Ticket:
-    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where id = %s and deleted_at is null", (ticket_id,))
+def ticket_sql(*, lock: bool = False) -> str:
+    """The one read of a live ticket by id (`%s`); `lock` holds its row until the transaction ends."""
+    return f"select {COLUMNS} from tickets where id = %s and deleted_at is null" + (" for update" if lock else "")
+
+
+async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID, lock: bool = False) -> Ticket:
+    ticket = await fetch_one(conn, Ticket, ticket_sql(lock=lock), (ticket_id,))
     if ticket is None:
         raise NotFound("Ticket not found.")
     return ticket
