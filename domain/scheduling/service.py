@@ -87,7 +87,7 @@ async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, tick
                   preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy, limit=limit)
     result = TicketOptions(ticket_id=ctx.id, category=ctx.category, duration_minutes=ctx.duration_minutes,
                            window_start=max(start, now), window_end=end, options=[], within_window=True,
-                           waitlisted=ctx.waitlisted)
+                           waitlisted=ctx.ticket.waitlisted)
     result.options = await find_options(conn, earliest=start, latest=end, **search)
     if result.options:
         return result
@@ -125,26 +125,20 @@ async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, techni
     tickets.check_not_booked(ctx)
     name = await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
     async with conn.pipeline():  # the writes below wait for the server only where a result is needed
-        try:
-            async with conn.transaction():  # a savepoint: a lost race leaves the transaction usable
-                cur = await conn.execute("""
-                    insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
-                    values (%s, %s, %s, tstzrange(%s, %s), %s) returning id, created_at""",
-                    (tenant.id, ticket_id, technician_id, start, end, booked_by))
-                appointment_id, created_at = await cur.fetchone()
-        except psycopg.errors.ExclusionViolation as exc:
-            if exc.diag.constraint_name != "appointments_no_overlap":
-                raise
-            slot_taken = True
-        else:
-            slot_taken = False
-        if not slot_taken:
+        # DO NOTHING on a conflict keeps the transaction usable without a savepoint; the exclusion
+        # constraint still decides the race (a concurrent overlapping insert waits, then conflicts).
+        cur = await conn.execute("""
+            insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
+            values (%s, %s, %s, tstzrange(%s, %s), %s) on conflict do nothing returning id, created_at""",
+            (tenant.id, ticket_id, technician_id, start, end, booked_by))
+        row = await cur.fetchone()
+        if row is not None:
             appointment = Appointment(
-                id=appointment_id, ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id,
+                id=row[0], ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id,
                 technician_name=name, start=start, end=end, status="booked", booked_by=booked_by,
-                cancelled_at=None, created_at=created_at)
+                cancelled_at=None, created_at=row[1])
             await _after_booking(conn, tenant=tenant, ctx=ctx, appointment=appointment, now=now)
-    if slot_taken:
+    if row is None:   # the ticket is locked and has no live appointment, so the conflict is an overlap
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end)))
     return appointment
 

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from uuid import UUID
 
 from psycopg import AsyncConnection
-from psycopg.rows import class_row
+from psycopg.rows import dict_row
 from pydantic import BaseModel
 
 from domain.errors import Conflict, NotFound
@@ -20,12 +20,9 @@ from domain.tickets.service import ticket_sql
 
 DEFAULT_DURATION_MINUTES = 60
 
-# Sent after the ticket's own read (which may lock it), in the same round trip: it sees the locked row.
+# The ticket's own read (domain/tickets, optionally locking its row) with what scheduling adds around it.
 _CONTEXT_SQL = """
-with t as (
-    select id, tenant_id, customer_phone, contact_id, category, urgency, waitlisted from tickets
-     where id = %(id)s and deleted_at is null
-),
+with t as materialized ({ticket}),
 -- the same customer's other tickets, by phone or by contact: two index lookups, not an OR scan
 -- (`deleted_at is null` is spelled out so the partial indexes apply; RLS alone does not imply it)
 mine as (
@@ -39,20 +36,20 @@ theirs as (
     select a.technician_id, a.status, a.starts_at, a.ends_at from appointments a
      where a.ticket_id = any(array(select id from mine)) and a.status <> 'cancelled'
 )
-select t.waitlisted, u.window_start_hours, u.window_end_hours,
+select t.*, u.window_start_hours, u.window_end_hours,
        (select th.technician_id from theirs th join technicians te on te.id = th.technician_id
-         where te.active and t.category = any(te.skills)
+         where te.active and t.service_category = any(te.skills)
          order by th.starts_at desc limit 1) as previous_technician_id,
        (select a.id from appointments a where a.ticket_id = t.id and a.status = 'booked') as live_appointment_id,
        coalesce((select array_agg(array[extract(epoch from th.starts_at)::bigint, extract(epoch from th.ends_at)::bigint])
-                   from theirs th where th.status = 'booked' and th.ends_at > %(now)s), '{}') as customer_busy
+                   from theirs th where th.status = 'booked' and th.ends_at > %(now)s), '{{}}') as customer_busy
   from t
-  left join urgency_levels u on u.tenant_id = t.tenant_id and u.key = t.urgency
+  left join urgency_levels u on u.key = t.urgency_level
 """
+_CONTEXT = {lock: _CONTEXT_SQL.format(ticket=ticket_sql(lock=lock)) for lock in (False, True)}
 
 
 class _Extras(BaseModel):
-    waitlisted: bool
     window_start_hours: int | None
     window_end_hours: int | None
     previous_technician_id: UUID | None
@@ -94,36 +91,34 @@ class TicketContext(_Extras):
 
 
 class ContextQuery:
-    """The ticket read (optionally locked) and its scheduling context, sent without waiting.
+    """The ticket's scheduling context, sent without waiting for it.
 
-    Used inside `conn.pipeline()`: `send` queues both statements, `receive` reads them, so they share
-    a round trip with whatever else the caller queued in between.
+    Used inside `conn.pipeline()`: `send` queues the statement and `receive` reads it, so it shares a
+    round trip with whatever else the caller queued in between.
     """
 
     def __init__(self, conn: AsyncConnection, ticket_id: UUID, now: datetime, *, lock: bool = False) -> None:
-        self._ticket = conn.cursor(row_factory=class_row(Ticket))
-        self._extras = conn.cursor(row_factory=class_row(_Extras))
+        self._cur = conn.cursor(row_factory=dict_row)
         self._args = (ticket_id, now, lock)
 
     async def send(self) -> None:
         ticket_id, now, lock = self._args
-        await self._ticket.execute(ticket_sql(lock=lock), (ticket_id,))
-        await self._extras.execute(_CONTEXT_SQL, {"id": ticket_id, "now": now})
+        await self._cur.execute(_CONTEXT[lock], {"id": ticket_id, "now": now})
 
     async def receive(self) -> TicketContext:
-        ticket, extras = await self._ticket.fetchone(), await self._extras.fetchone()
-        if ticket is None or extras is None:
+        row = await self._cur.fetchone()
+        if row is None:
             raise NotFound("Ticket not found.")
-        return TicketContext(ticket=ticket, **extras.model_dump())
+        extras = {name: row.pop(name) for name in _Extras.model_fields}
+        return TicketContext(ticket=Ticket(**row), **extras)
 
 
 async def ticket_context(conn: AsyncConnection, *, ticket_id: UUID, now: datetime,
                          lock: bool = False) -> TicketContext:
     """The ticket with its urgency window, previous technician and the customer's other bookings."""
     query = ContextQuery(conn, ticket_id, now, lock=lock)
-    async with conn.pipeline():
-        await query.send()
-        return await query.receive()
+    await query.send()
+    return await query.receive()
 
 
 def check_not_booked(ctx: TicketContext) -> None:
