@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from psycopg import AsyncConnection, AsyncCursor
+from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 
 from domain.scheduling.models import GRID_MINUTES, AppointmentOption
@@ -233,39 +233,36 @@ class SlotCheck:
         return self.in_hours and not self.time_off and not self.taken
 
 
+# One technician's answer for [start, end): composed by the booking into its ticket read (one round trip).
 SLOT_SQL = """
-select te.name, te.active, te.skills,
+select te.name as slot_name, te.active as slot_active, te.skills as slot_skills,
        coalesce((select range_agg(tstzrange((v.day + w.starts) at time zone %(tz)s, (v.day + w.ends) at time zone %(tz)s))
                    from working_hours w, (values (%(day)s::date), (%(day)s::date + 1)) v(day)
                   where w.technician_id = te.id and w.weekday = extract(isodow from v.day)), '{}')
-           @> tstzrange(%(start)s, %(end)s) as in_hours,
+           @> tstzrange(%(start)s, %(end)s) as slot_in_hours,
        exists (select 1 from time_off o
-                where o.technician_id = te.id and o.during && tstzrange(%(start)s, %(end)s)) as time_off,
+                where o.technician_id = te.id and o.during && tstzrange(%(start)s, %(end)s)) as slot_time_off,
        exists (select 1 from appointments a
                 where a.technician_id = te.id and a.status <> 'cancelled' and a.id is distinct from %(ignore)s::uuid
                   and a.starts_at >= %(start)s::timestamptz - %(buffer)s - interval '1 day'
                   and a.starts_at < %(end)s::timestamptz + %(buffer)s
-                  and a.ends_at > %(start)s::timestamptz - %(buffer)s) as taken
+                  and a.ends_at > %(start)s::timestamptz - %(buffer)s) as slot_taken
   from technicians te where te.id = %(technician_id)s
 """
+SLOT_COLUMNS = ("slot_name", "slot_active", "slot_skills", "slot_in_hours", "slot_time_off", "slot_taken")
 
 
-async def send_slot_check(conn: AsyncConnection, *, tz: ZoneInfo, technician_id: UUID, start: datetime,
-                          end: datetime, buffer_minutes: int, ignore_appointment: UUID | None = None) -> AsyncCursor:
-    """Sends the one-slot check (the rule of fetch_free_time: hours - time off - buffered appointments).
-
-    Returns the cursor without waiting, so inside a pipeline it shares a round trip; read it with read_slot_check.
-    """
-    cur = conn.cursor()
-    await cur.execute(SLOT_SQL, {
-        "technician_id": technician_id, "tz": tz.key, "start": start, "end": end,
-        "day": start.astimezone(tz).date(), "buffer": timedelta(minutes=buffer_minutes), "ignore": ignore_appointment})
-    return cur
+def slot_params(*, tz: ZoneInfo, technician_id: UUID, start: datetime, end: datetime, buffer_minutes: int,
+                ignore_appointment: UUID | None = None) -> dict:
+    """The parameters of SLOT_SQL: the rule of fetch_free_time (hours - time off - buffered appointments)."""
+    return {"technician_id": technician_id, "tz": tz.key, "start": start, "end": end,
+            "day": start.astimezone(tz).date(), "buffer": timedelta(minutes=buffer_minutes),
+            "ignore": ignore_appointment}
 
 
-async def read_slot_check(cur: AsyncCursor) -> SlotCheck:
-    row = await cur.fetchone()
-    if row is None:
+def slot_check_of(row: dict) -> SlotCheck:
+    """The SlotCheck in a row holding SLOT_SQL's columns (all null: no such technician)."""
+    name, active, skills, *flags = (row.pop(column) for column in SLOT_COLUMNS)
+    if name is None:
         return SlotCheck(exists=False)
-    name, active, skills, *flags = row
     return SlotCheck(True, name, active, tuple(skills), *flags)

@@ -19,8 +19,8 @@ from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import emit_event
 from domain.scheduling import tickets
 from domain.messages.service import cancel_appointment_messages, move_appointment_messages, queue_appointment_messages
-from domain.scheduling.availability import (GRID, SlotCheck, epoch, fetch_free_time, pick_options, read_slot_check,
-                                            send_slot_check, subtract)
+from domain.scheduling.availability import (GRID, SLOT_SQL, SlotCheck, epoch, fetch_free_time, pick_options,
+                                            slot_check_of, slot_params, subtract)
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import Appointment, AppointmentOption, TicketOptions
 from domain.tenants.models import Tenant
@@ -124,22 +124,19 @@ async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, techni
     ensure_schedulable(ctx.ticket)
     tickets.check_not_booked(ctx)
     name = await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
-    async with conn.pipeline():  # the writes below wait for the server only where a result is needed
-        # DO NOTHING on a conflict keeps the transaction usable without a savepoint; the exclusion
-        # constraint still decides the race (a concurrent overlapping insert waits, then conflicts).
-        cur = await conn.execute("""
-            insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
-            values (%s, %s, %s, tstzrange(%s, %s), %s) on conflict do nothing returning id, created_at""",
-            (tenant.id, ticket_id, technician_id, start, end, booked_by))
-        row = await cur.fetchone()
-        if row is not None:
-            appointment = Appointment(
-                id=row[0], ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id,
-                technician_name=name, start=start, end=end, status="booked", booked_by=booked_by,
-                cancelled_at=None, created_at=row[1])
-            await _after_booking(conn, tenant=tenant, ctx=ctx, appointment=appointment, now=now)
+    # DO NOTHING on a conflict keeps the transaction usable without a savepoint; the exclusion
+    # constraint still decides the race (a concurrent overlapping insert waits, then conflicts).
+    cur = await conn.execute("""
+        insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
+        values (%s, %s, %s, tstzrange(%s, %s), %s) on conflict do nothing returning id, created_at""",
+        (tenant.id, ticket_id, technician_id, start, end, booked_by))
+    row = await cur.fetchone()
     if row is None:   # the ticket is locked and has no live appointment, so the conflict is an overlap
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end)))
+    appointment = Appointment(
+        id=row[0], ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id, technician_name=name,
+        start=start, end=end, status="booked", booked_by=booked_by, cancelled_at=None, created_at=row[1])
+    await _after_booking(conn, tenant=tenant, ctx=ctx, appointment=appointment, now=now)
     return appointment
 
 
@@ -235,13 +232,12 @@ async def _lock_booked(conn: AsyncConnection, appointment_id: UUID) -> Appointme
 async def _read_for_write(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, technician_id: UUID,
                           start: datetime, end: datetime, now: datetime,
                           ignore: UUID | None = None) -> tuple[tickets.TicketContext, SlotCheck]:
-    """The locked ticket, its scheduling context and the slot check, in one round trip."""
-    context = tickets.ContextQuery(conn, ticket_id, now, lock=True)
-    async with conn.pipeline():
-        await context.send()
-        slot = await send_slot_check(conn, tz=tenant.tz, technician_id=technician_id, start=start, end=end,
-                                     buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore)
-        return await context.receive(), await read_slot_check(slot)
+    """The locked ticket, its scheduling context and the slot check, in one statement."""
+    ctx, row = await tickets.context_with(
+        conn, ticket_id=ticket_id, now=now, lock=True, extra_sql=SLOT_SQL,
+        params=slot_params(tz=tenant.tz, technician_id=technician_id, start=start, end=end,
+                           buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore))
+    return ctx, slot_check_of(row)
 
 
 async def _judge_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext, check: SlotCheck,

@@ -90,35 +90,27 @@ class TicketContext(_Extras):
         return start, now + timedelta(hours=self.window_end_hours)
 
 
-class ContextQuery:
-    """The ticket's scheduling context, sent without waiting for it.
-
-    Used inside `conn.pipeline()`: `send` queues the statement and `receive` reads it, so it shares a
-    round trip with whatever else the caller queued in between.
-    """
-
-    def __init__(self, conn: AsyncConnection, ticket_id: UUID, now: datetime, *, lock: bool = False) -> None:
-        self._cur = conn.cursor(row_factory=dict_row)
-        self._args = (ticket_id, now, lock)
-
-    async def send(self) -> None:
-        ticket_id, now, lock = self._args
-        await self._cur.execute(_CONTEXT[lock], {"id": ticket_id, "now": now})
-
-    async def receive(self) -> TicketContext:
-        row = await self._cur.fetchone()
-        if row is None:
-            raise NotFound("Ticket not found.")
-        extras = {name: row.pop(name) for name in _Extras.model_fields}
-        return TicketContext(ticket=Ticket(**row), **extras)
-
-
 async def ticket_context(conn: AsyncConnection, *, ticket_id: UUID, now: datetime,
                          lock: bool = False) -> TicketContext:
     """The ticket with its urgency window, previous technician and the customer's other bookings."""
-    query = ContextQuery(conn, ticket_id, now, lock=lock)
-    await query.send()
-    return await query.receive()
+    ctx, _ = await context_with(conn, ticket_id=ticket_id, now=now, lock=lock)
+    return ctx
+
+
+async def context_with(conn: AsyncConnection, *, ticket_id: UUID, now: datetime, lock: bool = False,
+                       extra_sql: str = "", params: dict | None = None) -> tuple[TicketContext, dict]:
+    """The ticket context plus the columns of `extra_sql` (a one-row lateral subquery), in one statement."""
+    query = _CONTEXT[lock]
+    if extra_sql:
+        query = f"select * from ({query}) ctx left join lateral ({extra_sql}) extra on true"
+    cur = conn.cursor(row_factory=dict_row)
+    await cur.execute(query, {"id": ticket_id, "now": now} | (params or {}))
+    row = await cur.fetchone()
+    if row is None:
+        raise NotFound("Ticket not found.")
+    extras = {name: row.pop(name) for name in _Extras.model_fields}
+    ticket = Ticket(**{name: row.pop(name) for name in Ticket.model_fields})
+    return TicketContext(ticket=ticket, **extras), row
 
 
 def check_not_booked(ctx: TicketContext) -> None:
