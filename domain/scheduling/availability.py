@@ -36,70 +36,100 @@ class FreeTime:
     free: list[Interval]
 
 
+# One fetch for every candidate: weekly hours, the live appointments and the time off near the span,
+# as epoch seconds (each subquery is an index range scan on the technician).
 FREE_TIME_SQL = """
-with cand as materialized (
-    select id, name, active from technicians
-     where (%(technician_id)s::uuid is null and active and %(category)s = any(skills))
-        or id = %(technician_id)s::uuid
-),
-days as materialized (
-    select g::date as day from generate_series(%(day_from)s::date, %(day_to)s::date, interval '1 day') g
-),
-work as materialized (
-    select w.technician_id,
-           range_agg(tstzrange((d.day + w.starts) at time zone %(tz)s,
-                               (d.day + w.ends) at time zone %(tz)s)) as m
-      from cand c
-      join working_hours w on w.technician_id = c.id
-      join days d on extract(isodow from d.day) = w.weekday
-     group by w.technician_id
-),
-booked as materialized (
-    select a.technician_id, a.during
-      from appointments a
-     where a.status <> 'cancelled' and a.technician_id = any(array(select id from cand))
-       and a.starts_at >= %(busy_from)s::timestamptz - interval '1 day' and a.starts_at < %(busy_to)s
-       and a.ends_at > %(busy_from)s and a.id is distinct from %(ignore)s::uuid
-),
-busy as materialized (
-    select technician_id, range_agg(r) as m from (
-        select technician_id, tstzrange(lower(during) - %(buffer)s, upper(during) + %(buffer)s) as r from booked
-        union all
-        select o.technician_id, o.during from time_off o join cand c on c.id = o.technician_id
-         where o.during && %(span)s::tstzrange
-    ) b group by technician_id
-),
-free as materialized (
-    select w.technician_id,
-           (w.m - coalesce(b.m, '{}'::tstzmultirange)) * tstzmultirange(%(span)s::tstzrange) as m
-      from work w left join busy b using (technician_id)
-)
 select c.id, c.name, c.active,
-       coalesce((select array_agg(array[extract(epoch from lower(r))::bigint, extract(epoch from upper(r))::bigint]
-                                  order by lower(r))
-                   from unnest(f.m) r), '{}') as free
-  from cand c left join free f on f.technician_id = c.id
+       array(select array[w.weekday, extract(epoch from w.starts)::int, extract(epoch from w.ends)::int]
+               from working_hours w where w.technician_id = c.id) as hours,
+       array(select array[date_part('epoch', a.starts_at)::int8, date_part('epoch', a.ends_at)::int8]
+               from appointments a
+              where a.technician_id = c.id and a.status <> 'cancelled'
+                and a.starts_at >= %(busy_from)s::timestamptz - interval '1 day' and a.starts_at < %(busy_to)s
+                and a.ends_at > %(busy_from)s) as booked,
+       array(select array[date_part('epoch', lower(o.during))::int8, date_part('epoch', upper(o.during))::int8]
+               from time_off o where o.technician_id = c.id and o.during && %(span)s::tstzrange) as time_off
+  from technicians c
+ where (%(technician_id)s::uuid is null and c.active and %(category)s = any(c.skills)) or c.id = %(technician_id)s::uuid
  order by c.name, c.id
 """
 
 
 async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetime, end: datetime,
                           buffer_minutes: int, category: str | None = None,
-                          technician_id: UUID | None = None,
-                          ignore_appointment: UUID | None = None) -> list[FreeTime]:
-    """Free time in [start, end) of one technician, or of every active one with the skill."""
-    day_from = start.astimezone(tz).date() - timedelta(days=1)
-    day_to = end.astimezone(tz).date() + timedelta(days=1)
+                          technician_id: UUID | None = None) -> list[FreeTime]:
+    """Free time in [start, end) of one technician, or of every active one with the skill: one query, then arithmetic."""
     buffer = timedelta(minutes=buffer_minutes)
-    cur = conn.cursor(row_factory=dict_row)
+    cur = conn.cursor(binary=True)
     await cur.execute(FREE_TIME_SQL, {
-        "technician_id": technician_id, "category": category, "tz": tz.key,
-        "day_from": day_from, "day_to": day_to, "buffer": buffer,
-        "span": _range(start, end), "busy_from": start - buffer, "busy_to": end + buffer,
-        "ignore": ignore_appointment})
-    return [FreeTime(technician_id=r["id"], name=r["name"], active=r["active"],
-                     free=[(lo, hi) for lo, hi in r["free"]] if r["active"] else [])
-            for r in await cur.fetchall()]
+        "technician_id": technician_id, "category": category, "span": _range(start, end),
+        "busy_from": start - buffer, "busy_to": end + buffer})
+    first = start.astimezone(tz).date() - timedelta(days=1)
+    days = [first + timedelta(days=n) for n in range((end.astimezone(tz).date() + timedelta(days=1) - first).days + 1)]
+    span = (round(start.timestamp()), round(end.timestamp()))
+    laid: dict[tuple, list[Interval]] = {}   # technicians often share their weekly hours: lay each pattern once
+    result = []
+    for tech_id, name, active, hours, booked, time_off in await cur.fetchall():
+        free: list[Interval] = []
+        if active and hours:
+            pattern = tuple(sorted(map(tuple, hours)))
+            if pattern not in laid:
+                laid[pattern] = merge(working_intervals(pattern, days, tz))
+            busy = sorted([(lo - buffer_minutes * 60, hi + buffer_minutes * 60) for lo, hi in booked]
+                          + [(lo, hi) for lo, hi in time_off])
+            free = free_between(laid[pattern], busy, *span)
+        result.append(FreeTime(technician_id=tech_id, name=name, active=active, free=free))
+    return result
+
+
+def local_epoch(day: date, seconds: int, tz: ZoneInfo) -> int:
+    """PostgreSQL's `(day + time) at time zone tz`: a skipped or repeated local time takes the later reading."""
+    wall = datetime(day.year, day.month, day.day, tzinfo=tz) + timedelta(seconds=seconds)
+    return int(max(wall.timestamp(), wall.replace(fold=1).timestamp()))
+
+
+def working_intervals(hours: Iterable[tuple[int, int, int]], days: Sequence[date], tz: ZoneInfo) -> list[Interval]:
+    """Weekly hours (ISO weekday, start and end seconds after local midnight) laid on local dates, sorted."""
+    by_weekday: dict[int, list[tuple[int, int]]] = {}
+    for weekday, lo, hi in hours:
+        by_weekday.setdefault(weekday, []).append((lo, hi))
+    return sorted((local_epoch(day, lo, tz), local_epoch(day, hi, tz))
+                  for day in days for lo, hi in by_weekday.get(day.isoweekday(), ()))
+
+
+def merge(intervals: Sequence[Interval]) -> list[Interval]:
+    """Sorted intervals with overlapping or touching ones joined."""
+    merged: list[Interval] = []
+    for lo, hi in intervals:
+        if merged and lo <= merged[-1][1]:
+            if hi > merged[-1][1]:
+                merged[-1] = (merged[-1][0], hi)
+        else:
+            merged.append((lo, hi))
+    return merged
+
+
+def free_between(work: Sequence[Interval], busy: Sequence[Interval], lo: int, hi: int) -> list[Interval]:
+    """`work` (merged, sorted) minus `busy` (sorted by start, may overlap), inside [lo, hi): one sweep."""
+    free: list[Interval] = []
+    first = 0
+    for w_lo, w_hi in work:
+        w_lo, w_hi = max(w_lo, lo), min(w_hi, hi)
+        if w_lo >= w_hi:
+            continue
+        while first < len(busy) and busy[first][1] <= w_lo:
+            first += 1
+        cursor = w_lo
+        for i in range(first, len(busy)):
+            b_lo, b_hi = busy[i]
+            if b_lo >= w_hi:
+                break
+            if b_lo > cursor:
+                free.append((cursor, b_lo))
+            cursor = max(cursor, b_hi)
+        if cursor < w_hi:
+            free.append((cursor, w_hi))
+    return free
 
 
 def _range(start: datetime, end: datetime) -> str:
@@ -169,16 +199,38 @@ def fits(free: Sequence[Interval], start: int, end: int) -> bool:
     return any(lo <= start and end <= hi for lo, hi in free)
 
 
-@dataclass
+def next_fit(free: Sequence[Interval], ends: Sequence[int], cursor: int, duration: int, latest: int) -> int | None:
+    """The earliest grid start in [cursor, latest) that fits `duration` in one of `free` (`ends`: their ends).
+
+    The same starts as `next_start(start_ranges(...))`, found lazily: only the intervals up to the answer are looked at.
+    """
+    for i in range(bisect.bisect_right(ends, cursor), len(free)):
+        lo, hi = free[i]
+        start = ceil_grid(max(lo, cursor))
+        if start >= latest:
+            return None
+        if start + duration <= hi:
+            return start
+    return None
+
+
 class _Candidate:
-    time: FreeTime
-    ranges: list[Interval]
+    """A technician's free time, with the intervals long enough for the duration picked out once."""
+
+    def __init__(self, time: FreeTime, duration: int) -> None:
+        self.time = time
+        self.ends = [hi for _, hi in time.free]
+        self.long = [(lo, hi) for lo, hi in time.free if hi - lo >= duration]
+        self.long_ends = [hi for _, hi in self.long]
+
+    def next_fit(self, cursor: int, duration: int, latest: int) -> int | None:
+        return next_fit(self.long, self.long_ends, cursor, duration, latest)
 
 
 def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int, latest: int, tz: ZoneInfo,
                  limit: int, preferred: UUID | None = None) -> list[AppointmentOption]:
     """Ranked, mutually non-overlapping options: preferred technician first, then earliest, then least loaded."""
-    cands = [_Candidate(t, start_ranges(t.free, duration, earliest, latest)) for t in free_times]
+    cands = [_Candidate(t, duration) for t in free_times]
     groups = [[c for c in cands if c.time.technician_id == preferred],
               [c for c in cands if c.time.technician_id != preferred]]
     chosen: list[AppointmentOption] = []
@@ -186,15 +238,15 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
     for group in groups:
         cursor = earliest
         while group and len(chosen) < limit:
-            starts = [s for c in group if (s := next_start(c.ranges, cursor)) is not None]
+            starts = {id(c): s for c in group if (s := c.next_fit(cursor, duration, latest)) is not None}
             if not starts:
                 break
-            t = min(starts)
+            t = min(starts.values())
             clash = [hi for lo, hi in taken if lo < t + duration and t < hi]
             if clash:
                 cursor = max(clash)
                 continue
-            best = _least_loaded([c for c in group if next_start(c.ranges, t) == t], t, tz)
+            best = _least_loaded([c for c in group if starts.get(id(c)) == t], t, tz)
             chosen.append(AppointmentOption(
                 technician_id=best.time.technician_id, technician_name=best.time.name, start=utc(t),
                 end=utc(t + duration), previous_technician=best.time.technician_id == preferred))
@@ -209,8 +261,14 @@ def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
         return cands[0]
     day = datetime.fromtimestamp(t, tz).date()
     lo, hi = epoch(_midnight(day, tz)), epoch(_midnight(day + timedelta(days=1), tz))
+
     def free_that_day(c: _Candidate) -> int:
-        return sum(max(0, min(b, hi) - max(a, lo)) for a, b in c.time.free)
+        total = 0
+        for a, b in c.time.free[bisect.bisect_right(c.ends, lo):]:
+            if a >= hi:
+                break
+            total += min(b, hi) - max(a, lo)
+        return total
     return min(cands, key=lambda c: (-free_that_day(c), c.time.name, str(c.time.technician_id)))
 
 
