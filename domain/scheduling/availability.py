@@ -1,9 +1,11 @@
-"""Free time of every candidate technician in one query, and the choice of options from it.
+"""Free time of every candidate technician from one query, and the choice of options from it.
 
-Free time = working hours - time off - live appointments (widened by the tenant's buffer). The
-subtraction runs in PostgreSQL on multiranges, for all candidates at once; working hours are laid
-on local dates with `(day + time) at time zone tz`, so DST days come out right. Python then works on
-epoch seconds: it snaps starts to the 15-minute grid and picks the ranked options.
+Free time = working hours - time off - live appointments (widened by the tenant's buffer). One query
+fetches, for all candidates at once, their weekly hours and the appointments and time off near the
+span (index-only range scans, epoch seconds); Python lays the hours on local dates the way PostgreSQL's
+`(day + time) at time zone tz` does (so DST days come out right) and subtracts in one sweep. Measured
+against the same subtraction on PostgreSQL multiranges, this was cheaper per technician.
+Options are then snapped to the 15-minute grid and ranked.
 
 The epoch grid is the local grid: every UTC offset in use today is a multiple of 15 minutes.
 """
@@ -19,7 +21,6 @@ from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from psycopg import AsyncConnection
-from psycopg.rows import dict_row
 
 from domain.scheduling.models import GRID_MINUTES, AppointmentOption
 
@@ -41,12 +42,13 @@ class FreeTime:
 FREE_TIME_SQL = """
 select c.id, c.name, c.active,
        array(select array[w.weekday, extract(epoch from w.starts)::int, extract(epoch from w.ends)::int]
-               from working_hours w where w.technician_id = c.id) as hours,
+               from working_hours w where w.technician_id = c.id order by w.weekday, w.starts) as hours,
        array(select array[date_part('epoch', a.starts_at)::int8, date_part('epoch', a.ends_at)::int8]
                from appointments a
               where a.technician_id = c.id and a.status <> 'cancelled'
                 and a.starts_at >= %(busy_from)s::timestamptz - interval '1 day' and a.starts_at < %(busy_to)s
-                and a.ends_at > %(busy_from)s) as booked,
+                and a.ends_at > %(busy_from)s
+              order by a.starts_at) as booked,
        array(select array[date_part('epoch', lower(o.during))::int8, date_part('epoch', upper(o.during))::int8]
                from time_off o where o.technician_id = c.id and o.during && %(span)s::tstzrange) as time_off
   from technicians c
@@ -72,14 +74,19 @@ async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
     for tech_id, name, active, hours, booked, time_off in await cur.fetchall():
         free: list[Interval] = []
         if active and hours:
-            pattern = tuple(sorted(map(tuple, hours)))
+            pattern = tuple(map(tuple, hours))
             if pattern not in laid:
                 laid[pattern] = merge(working_intervals(pattern, days, tz))
-            busy = sorted([(lo - buffer_minutes * 60, hi + buffer_minutes * 60) for lo, hi in booked]
-                          + [(lo, hi) for lo, hi in time_off])
-            free = free_between(laid[pattern], busy, *span)
+            free = free_between(laid[pattern], _busy(booked, time_off, buffer_minutes * 60), *span)
         result.append(FreeTime(technician_id=tech_id, name=name, active=active, free=free))
     return result
+
+
+def _busy(booked: list[list[int]], time_off: list[list[int]], buffer: int) -> Sequence[Sequence[int]]:
+    """Appointments (by start) widened by the buffer, with time off: sorted by start."""
+    if buffer:
+        booked = [[lo - buffer, hi + buffer] for lo, hi in booked]
+    return sorted(booked + time_off) if time_off else booked
 
 
 def local_epoch(day: date, seconds: int, tz: ZoneInfo) -> int:
@@ -109,24 +116,26 @@ def merge(intervals: Sequence[Interval]) -> list[Interval]:
     return merged
 
 
-def free_between(work: Sequence[Interval], busy: Sequence[Interval], lo: int, hi: int) -> list[Interval]:
-    """`work` (merged, sorted) minus `busy` (sorted by start, may overlap), inside [lo, hi): one sweep."""
+def free_between(work: Sequence[Interval], busy: Sequence[Sequence[int]], lo: int, hi: int) -> list[Interval]:
+    """`work` (merged, sorted) minus `busy` (sorted by start, may overlap), inside [lo, hi): one sweep of both."""
     free: list[Interval] = []
-    first = 0
+    n, first = len(busy), 0
     for w_lo, w_hi in work:
-        w_lo, w_hi = max(w_lo, lo), min(w_hi, hi)
+        w_lo, w_hi = (lo if w_lo < lo else w_lo), (hi if w_hi > hi else w_hi)
         if w_lo >= w_hi:
             continue
-        while first < len(busy) and busy[first][1] <= w_lo:
+        while first < n and busy[first][1] <= w_lo:   # ends before this shift: before every later one too
             first += 1
-        cursor = w_lo
-        for i in range(first, len(busy)):
+        cursor, i = w_lo, first
+        while i < n:
             b_lo, b_hi = busy[i]
             if b_lo >= w_hi:
                 break
             if b_lo > cursor:
                 free.append((cursor, b_lo))
-            cursor = max(cursor, b_hi)
+            if b_hi > cursor:
+                cursor = b_hi
+            i += 1
         if cursor < w_hi:
             free.append((cursor, w_hi))
     return free
@@ -175,7 +184,10 @@ def subtract(free: Sequence[Interval], busy: Iterable[Interval]) -> list[Interva
 
 
 def start_ranges(free: Sequence[Interval], duration: int, earliest: int, latest: int) -> list[Interval]:
-    """Inclusive ranges [first, last] of grid starts that fit `duration` and start in [earliest, latest)."""
+    """Inclusive ranges [first, last] of grid starts that fit `duration` and start in [earliest, latest).
+
+    The definition `next_fit` is tested against (it finds the same starts without building these ranges).
+    """
     ranges = []
     for lo, hi in free:
         first = ceil_grid(max(lo, earliest))
@@ -192,11 +204,6 @@ def next_start(ranges: Sequence[Interval], cursor: int) -> int | None:
     if i == len(ranges):
         return None
     return max(ranges[i][0], cursor)
-
-
-def fits(free: Sequence[Interval], start: int, end: int) -> bool:
-    """True when [start, end) lies inside one free interval."""
-    return any(lo <= start and end <= hi for lo, hi in free)
 
 
 def next_fit(free: Sequence[Interval], ends: Sequence[int], cursor: int, duration: int, latest: int) -> int | None:
