@@ -206,12 +206,18 @@ def next_start(ranges: Sequence[Interval], cursor: int) -> int | None:
     return max(ranges[i][0], cursor)
 
 
-def next_fit(free: Sequence[Interval], ends: Sequence[int], cursor: int, duration: int, latest: int) -> int | None:
-    """The earliest grid start in [cursor, latest) that fits `duration` in one of `free` (`ends`: their ends).
+def first_reaching(free: Sequence[Interval], moment: int) -> int:
+    """The index of the first of `free` (sorted, disjoint) that ends after `moment`."""
+    i = bisect.bisect_right(free, (moment, math.inf)) - 1
+    return i + 1 if i < 0 or free[i][1] <= moment else i
+
+
+def next_fit(free: Sequence[Interval], cursor: int, duration: int, latest: int) -> int | None:
+    """The earliest grid start in [cursor, latest) that fits `duration` in one of `free` (sorted, disjoint).
 
     The same starts as `next_start(start_ranges(...))`, found lazily: only the intervals up to the answer are looked at.
     """
-    for i in range(bisect.bisect_right(ends, cursor), len(free)):
+    for i in range(first_reaching(free, cursor), len(free)):
         lo, hi = free[i]
         start = ceil_grid(max(lo, cursor))
         if start >= latest:
@@ -226,12 +232,10 @@ class _Candidate:
 
     def __init__(self, time: FreeTime, duration: int) -> None:
         self.time = time
-        self.ends = [hi for _, hi in time.free]
         self.long = [(lo, hi) for lo, hi in time.free if hi - lo >= duration]
-        self.long_ends = [hi for _, hi in self.long]
 
     def next_fit(self, cursor: int, duration: int, latest: int) -> int | None:
-        return next_fit(self.long, self.long_ends, cursor, duration, latest)
+        return next_fit(self.long, cursor, duration, latest)
 
 
 def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int, latest: int, tz: ZoneInfo,
@@ -271,7 +275,8 @@ def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
 
     def free_that_day(c: _Candidate) -> int:
         total = 0
-        for a, b in c.time.free[bisect.bisect_right(c.ends, lo):]:
+        free = c.time.free
+        for a, b in free[first_reaching(free, lo):]:
             if a >= hi:
                 break
             total += min(b, hi) - max(a, lo)
