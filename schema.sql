@@ -512,7 +512,6 @@ create table appointments (
         (tenant_id with =, technician_id with =, during with &&) where (status <> 'cancelled')
 );
 create index appointments_ticket on appointments (tenant_id, ticket_id);
-create index appointments_during on appointments using gist (tenant_id, during) where (status <> 'cancelled');
 call apply_tenant_policies('appointments', false);
 call apply_row_triggers('appointments', true);
 
@@ -919,7 +918,9 @@ alter table appointments
     add column starts_at timestamptz generated always as (lower(during)) stored,
     add column ends_at timestamptz generated always as (upper(during)) stored,
     add constraint appointments_max_length check (upper(during) - lower(during) <= interval '1 day');
-create index appointments_technician on appointments (tenant_id, technician_id, starts_at)
+-- ends_at is carried in the index so free-time reads are index-only scans; the gist index on
+-- (tenant_id, during) that stood here once could not serve RLS-bound queries and only slowed every booking.
+create index appointments_technician on appointments (tenant_id, technician_id, starts_at) include (ends_at)
     where status <> 'cancelled';
 create index appointments_starts on appointments (tenant_id, starts_at) where status <> 'cancelled';
 

@@ -96,9 +96,13 @@ async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: 
 
 async def move_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
                                     new_starts_at: datetime, new_ends_at: datetime | None = None,
-                                    now: datetime) -> Message | None:
-    """Moves the pending reminder to the new start − 24 h (or queues one); returns the live reminder."""
-    times = {"starts_at": new_starts_at} | ({"ends_at": new_ends_at} if new_ends_at else {})
+                                    now: datetime, technician_name: str | None = None) -> Message | None:
+    """Moves the pending reminder to the new start − 24 h (or queues one); returns the live reminder.
+
+    `technician_name`, when the appointment moved to another technician, is what the reminder names.
+    """
+    times = ({"starts_at": new_starts_at} | ({"ends_at": new_ends_at} if new_ends_at else {})
+             | ({"technician_name": technician_name} if technician_name else {}))
     await conn.execute("""
         update scheduled_messages set payload = payload || %(times)s
          where appointment_id = %(a)s and status = 'pending'""", {"a": appointment_id, "times": Jsonb(times)})

@@ -18,10 +18,14 @@ from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import emit_event
 from domain.scheduling import tickets
-from domain.scheduling.availability import GRID, check_slot, epoch, fetch_free_time, pick_options, subtract
+from domain.messages.service import cancel_appointment_messages, move_appointment_messages, queue_appointment_messages
+from domain.scheduling.availability import (GRID, SLOT_SQL, SlotCheck, epoch, fetch_free_time, pick_options,
+                                            slot_check_of, slot_params, subtract)
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import Appointment, AppointmentOption, TicketOptions
 from domain.tenants.models import Tenant
+from domain.tickets.lifecycle import ensure_schedulable, schedule_ticket, unschedule_ticket, waitlist_ticket
+from domain.tickets.service import get_ticket
 
 MAX_LIST_DAYS = 92
 
@@ -76,13 +80,14 @@ async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, tick
     and is marked waitlisted, so the request is never lost.
     """
     ctx = await tickets.ticket_context(conn, ticket_id=ticket_id, now=now)
-    tickets.check_schedulable(ctx)
+    ensure_schedulable(ctx.ticket)
+    tickets.check_not_booked(ctx)
     start, end = ctx.window(now, horizon_end(tenant, now))
     search = dict(tenant=tenant, category=ctx.category, duration_minutes=ctx.duration_minutes, now=now,
                   preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy, limit=limit)
     result = TicketOptions(ticket_id=ctx.id, category=ctx.category, duration_minutes=ctx.duration_minutes,
                            window_start=max(start, now), window_end=end, options=[], within_window=True,
-                           waitlisted=ctx.waitlisted)
+                           waitlisted=ctx.ticket.waitlisted)
     result.options = await find_options(conn, earliest=start, latest=end, **search)
     if result.options:
         return result
@@ -93,7 +98,7 @@ async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, tick
         return result
     result.reason = "NO_FREE_TIME" if await _has_skilled(conn, ctx.category) else "NO_SKILLED_TECHNICIAN"
     result.waitlisted = True
-    if await tickets.mark_waitlisted(conn, ticket_id=ctx.id):
+    if await waitlist_ticket(conn, ticket_id=ctx.id):
         await emit_event(conn, tenant_id=tenant.id, event_type="ticket.waitlisted", entity_id=ctx.id,
                          payload={"ticket_id": ctx.id, "code": ctx.code, "reason": result.reason})
     return result
@@ -106,34 +111,45 @@ async def _has_skilled(conn: AsyncConnection, category: str) -> bool:
 
 async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, technician_id: UUID,
                start: datetime, duration_minutes: int, now: datetime, booked_by: str) -> Appointment:
-    """Book the ticket with a technician at `start`: appointment, ticket scheduled, outbox event.
+    """Book the ticket with a technician at `start`: appointment, ticket scheduled, outbox event, messages.
 
     Raises SlotTaken (with the next three options) when the time overlaps another appointment,
     even one committed a moment ago; SlotUnavailable outside working hours, in time off or past
-    the horizon; Invalid for a start off the grid or in the past; Conflict when the ticket is not open.
+    the horizon; Invalid for a start off the grid or in the past; Conflict when the ticket cannot be
+    scheduled. Queues the confirmation (to the ticket's phone) and the day-before reminder.
     """
-    ctx = await tickets.ticket_context(conn, ticket_id=ticket_id, now=now, lock=True)
-    tickets.check_schedulable(ctx)
     end = start + timedelta(minutes=duration_minutes)
-    name = await _check_slot(conn, tenant=tenant, ctx=ctx, technician_id=technician_id, start=start, end=end, now=now)
-    try:
-        async with conn.transaction():  # a savepoint: a lost race leaves the transaction usable
-            cur = await conn.execute("""
-                insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
-                values (%s, %s, %s, tstzrange(%s, %s), %s) returning id, created_at""",
-                (tenant.id, ticket_id, technician_id, start, end, booked_by))
-            appointment_id, created_at = await cur.fetchone()
-    except psycopg.errors.ExclusionViolation as exc:
-        if exc.diag.constraint_name != "appointments_no_overlap":
-            raise
-        raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end))) from None
-    await tickets.mark_scheduled(conn, ticket_id=ticket_id, technician_id=technician_id)
-    appointment = Appointment(id=appointment_id, ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id,
-                              technician_name=name, start=start, end=end, status="booked", booked_by=booked_by,
-                              cancelled_at=None, created_at=created_at)
+    ctx, check = await _read_for_write(conn, tenant=tenant, ticket_id=ticket_id, technician_id=technician_id,
+                                       start=start, end=end, now=now)
+    ensure_schedulable(ctx.ticket)
+    tickets.check_not_booked(ctx)
+    name = await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
+    # DO NOTHING on a conflict keeps the transaction usable without a savepoint; the exclusion
+    # constraint still decides the race (a concurrent overlapping insert waits, then conflicts).
+    cur = await conn.execute("""
+        insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
+        values (%s, %s, %s, tstzrange(%s, %s), %s) on conflict do nothing returning id, created_at""",
+        (tenant.id, ticket_id, technician_id, start, end, booked_by))
+    row = await cur.fetchone()
+    if row is None:   # the ticket is locked and has no live appointment, so the conflict is an overlap
+        raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end)))
+    appointment = Appointment(
+        id=row[0], ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id, technician_name=name,
+        start=start, end=end, status="booked", booked_by=booked_by, cancelled_at=None, created_at=row[1])
+    await _after_booking(conn, tenant=tenant, ctx=ctx, appointment=appointment, now=now)
+    return appointment
+
+
+async def _after_booking(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext,
+                         appointment: Appointment, now: datetime) -> None:
+    """The rest of the booking transaction: ticket scheduled, event, confirmation and reminder queued."""
+    await schedule_ticket(conn, tenant_id=tenant.id, ticket=ctx.ticket, technician_id=appointment.technician_id)
     await emit_event(conn, tenant_id=tenant.id, event_type="appointment.booked", entity_id=appointment.id,
                      payload=_event_payload(appointment))
-    return appointment
+    await queue_appointment_messages(
+        conn, tenant=tenant, appointment_id=appointment.id, ticket_id=ctx.id,
+        technician_name=appointment.technician_name, starts_at=appointment.start, ends_at=appointment.end,
+        to_phone=ctx.ticket.customer_phone, contact_id=ctx.ticket.contact_id, now=now, ticket_code=ctx.code)
 
 
 async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, start: datetime,
@@ -141,14 +157,14 @@ async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: U
     """Move a booked appointment (same duration); the old time is released only if the new one is booked.
 
     The row is updated in place, so the exclusion constraint checks the new time against every
-    other appointment and a failure leaves the old one exactly as it was.
+    other appointment and a failure leaves the old one exactly as it was. The reminder moves with it.
     """
     old = await _lock_booked(conn, appointment_id)
-    ctx = await tickets.ticket_context(conn, ticket_id=old.ticket_id, now=now, lock=True)
     technician_id = technician_id or old.technician_id
     end = start + (old.end - old.start)
-    await _check_slot(conn, tenant=tenant, ctx=ctx, technician_id=technician_id, start=start, end=end,
-                      now=now, ignore=old.id)
+    ctx, check = await _read_for_write(conn, tenant=tenant, ticket_id=old.ticket_id, technician_id=technician_id,
+                                       start=start, end=end, now=now, ignore=old.id)
+    await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
     try:
         async with conn.transaction():
             await conn.execute("""
@@ -159,20 +175,24 @@ async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: U
             raise
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end))) from None
     if technician_id != old.technician_id:
-        await tickets.mark_scheduled(conn, ticket_id=old.ticket_id, technician_id=technician_id)
+        await schedule_ticket(conn, tenant_id=tenant.id, ticket=ctx.ticket, technician_id=technician_id)
     new = await get_appointment(conn, appointment_id=old.id)
     await emit_event(conn, tenant_id=tenant.id, event_type="appointment.rescheduled", entity_id=new.id,
                      payload=_event_payload(new) | {"previous": {
                          "technician_id": old.technician_id, "start": old.start, "end": old.end}})
+    await move_appointment_messages(
+        conn, tenant=tenant, appointment_id=new.id, new_starts_at=new.start, new_ends_at=new.end, now=now,
+        technician_name=new.technician_name if technician_id != old.technician_id else None)
     return new
 
 
 async def cancel(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, now: datetime) -> Appointment:
-    """Cancel a booked appointment; its ticket goes back to open and unassigned."""
+    """Cancel a booked appointment: its ticket goes back to open and unassigned, its pending messages are cancelled."""
     old = await _lock_booked(conn, appointment_id)
     await conn.execute("update appointments set status = 'cancelled', cancelled_at = %s where id = %s",
                        (now, old.id))
-    await tickets.mark_unscheduled(conn, ticket_id=old.ticket_id)
+    await unschedule_ticket(conn, tenant_id=tenant.id, ticket=await get_ticket(conn, ticket_id=old.ticket_id, lock=True))
+    await cancel_appointment_messages(conn, appointment_id=old.id)
     appointment = await get_appointment(conn, appointment_id=old.id)
     await emit_event(conn, tenant_id=tenant.id, event_type="appointment.cancelled", entity_id=appointment.id,
                      payload=_event_payload(appointment))
@@ -209,8 +229,19 @@ async def _lock_booked(conn: AsyncConnection, appointment_id: UUID) -> Appointme
     return await get_appointment(conn, appointment_id=appointment_id)
 
 
-async def _check_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext, technician_id: UUID,
-                      start: datetime, end: datetime, now: datetime, ignore: UUID | None = None) -> str:
+async def _read_for_write(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, technician_id: UUID,
+                          start: datetime, end: datetime, now: datetime,
+                          ignore: UUID | None = None) -> tuple[tickets.TicketContext, SlotCheck]:
+    """The locked ticket, its scheduling context and the slot check, in one statement."""
+    ctx, row = await tickets.context_with(
+        conn, ticket_id=ticket_id, now=now, lock=True, extra_sql=SLOT_SQL,
+        params=slot_params(tz=tenant.tz, technician_id=technician_id, start=start, end=end,
+                           buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore))
+    return ctx, slot_check_of(row)
+
+
+async def _judge_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext, check: SlotCheck,
+                      start: datetime, end: datetime, now: datetime) -> str:
     """The hint before the write (on the grid, ahead, in the horizon, in free time); returns the technician's name."""
     if start.tzinfo is None:
         raise Invalid("The start needs a timezone offset.", code="NAIVE_DATETIME")
@@ -221,11 +252,9 @@ async def _check_slot(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.Tic
     if start >= horizon_end(tenant, now):
         raise SlotUnavailable(f"Bookings open {tenant.booking_horizon_days} days ahead.",
                               await _alternatives(conn, tenant, ctx, now, now, _minutes(start, end)))
-    check = await check_slot(conn, tz=tenant.tz, technician_id=technician_id, category=ctx.category, start=start,
-                             end=end, buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore)
     if not check.exists:
         raise NotFound("Technician not found.")
-    if not check.qualified:
+    if not check.qualified(ctx.category):
         raise Invalid(f"This technician does not take {ctx.category} work.", code="TECHNICIAN_NOT_QUALIFIED")
     if check.free:
         return check.name

@@ -27,18 +27,60 @@ async def change_status(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UU
     ticket = await get_ticket(conn, ticket_id=ticket_id)
     if status == ticket.status:
         return ticket
-    ensure_open(ticket)
-    if status not in TRANSITIONS[ticket.status]:
-        raise Conflict(f"A ticket that is {ticket.status} cannot become {status}.", code="INVALID_TRANSITION")
+    check_transition(ticket, status)
     updated = await fetch_one(conn, Ticket, f"""
         update tickets set status = %(status)s,
                closed_at = case when %(closing)s then %(now)s end
          where id = %(id)s returning {COLUMNS}""",
         {"status": status, "closing": status in CLOSING, "now": now, "id": ticket_id})
     assert updated is not None
-    await emit_event(conn, tenant_id=tenant_id, event_type="ticket.status_changed", entity_id=ticket_id,
-                     payload={"code": ticket.code, "from": ticket.status, "to": status})
+    await _status_changed(conn, tenant_id, ticket, status)
     return updated
+
+
+def check_transition(ticket: Ticket, status: TicketStatus) -> None:
+    """Conflict unless the lifecycle lets `ticket` become `status` (a closed ticket never changes)."""
+    ensure_open(ticket)
+    if status not in TRANSITIONS[ticket.status]:
+        raise Conflict(f"A ticket that is {ticket.status} cannot become {status}.", code="INVALID_TRANSITION")
+
+
+def ensure_schedulable(ticket: Ticket) -> None:
+    """A ticket can take an appointment while open, or while scheduled (to another time or technician)."""
+    if ticket.status != "scheduled":
+        check_transition(ticket, "scheduled")
+
+
+async def _status_changed(conn: AsyncConnection, tenant_id: UUID, ticket: Ticket, status: str) -> None:
+    await emit_event(conn, tenant_id=tenant_id, event_type="ticket.status_changed", entity_id=ticket.id,
+                     payload={"code": ticket.code, "from": ticket.status, "to": status})
+
+
+async def schedule_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket: Ticket, technician_id: UUID) -> None:
+    """Its appointment is booked: scheduled, assigned to the technician and off the waitlist."""
+    ensure_schedulable(ticket)
+    await conn.execute("""
+        update tickets set status = 'scheduled', technician_id = %(tech)s, waitlisted = false
+         where id = %(id)s""", {"tech": technician_id, "id": ticket.id})
+    if ticket.status != "scheduled":
+        await _status_changed(conn, tenant_id, ticket, "scheduled")
+
+
+async def unschedule_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket: Ticket) -> None:
+    """Its appointment was cancelled: a scheduled ticket is open and unassigned again (never lost)."""
+    if ticket.status != "scheduled":
+        return   # work already started (in progress) stays where it is
+    check_transition(ticket, "open")
+    await conn.execute("update tickets set technician_id = null, status = 'open' where id = %s", (ticket.id,))
+    await _status_changed(conn, tenant_id, ticket, "open")
+
+
+async def waitlist_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> bool:
+    """No time to offer: an open ticket stays open, unassigned and waitlisted; True when newly flagged."""
+    cur = await conn.execute("""
+        update tickets set waitlisted = true, technician_id = null
+         where id = %(id)s and status = 'open' and not waitlisted""", {"id": ticket_id})
+    return cur.rowcount > 0
 
 
 async def link_contact(conn: AsyncConnection, *, ticket_id: UUID, contact_id: UUID) -> Ticket:

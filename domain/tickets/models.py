@@ -40,6 +40,7 @@ class Ticket(BaseModel):
     preferred_start: datetime | None
     estimated_duration_minutes: int | None
     technician_id: UUID | None
+    waitlisted: bool = False
     conversation_id: UUID | None
     clock_in_at: datetime | None
     clock_out_at: datetime | None

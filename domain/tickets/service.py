@@ -19,8 +19,8 @@ from domain.tickets.models import Ticket, TicketCreate, TicketFilter
 
 COLUMNS = """id, code, contact_id, customer_phone, customer_name, category as service_category,
     urgency as urgency_level, status, source_channel, kind, title, description, service_address, address_id,
-    preferred_time, preferred_start, estimated_duration_minutes, technician_id, conversation_id, clock_in_at,
-    clock_out_at, actual_duration_minutes, closeout_notes, closed_at, created_at, updated_at"""
+    preferred_time, preferred_start, estimated_duration_minutes, technician_id, waitlisted, conversation_id,
+    clock_in_at, clock_out_at, actual_duration_minutes, closeout_notes, closed_at, created_at, updated_at"""
 
 CODE_PATTERN = r"^TASK-\d{5,}$"
 
@@ -63,8 +63,13 @@ async def create_ticket(conn: AsyncConnection, *, tenant_id: UUID, data: TicketC
     return ticket
 
 
-async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> Ticket:
-    ticket = await fetch_one(conn, Ticket, f"select {COLUMNS} from tickets where id = %s and deleted_at is null", (ticket_id,))
+def ticket_sql(*, lock: bool = False) -> str:
+    """The one read of a live ticket by id (`%(id)s`); `lock` holds its row until the transaction ends."""
+    return f"select {COLUMNS} from tickets where id = %(id)s and deleted_at is null" + (" for update" if lock else "")
+
+
+async def get_ticket(conn: AsyncConnection, *, ticket_id: UUID, lock: bool = False) -> Ticket:
+    ticket = await fetch_one(conn, Ticket, ticket_sql(lock=lock), {"id": ticket_id})
     if ticket is None:
         raise NotFound("Ticket not found.")
     return ticket

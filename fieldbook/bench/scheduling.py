@@ -182,7 +182,7 @@ async def _booking_plan(db: Database, bench: BenchTenant, workers: int) -> list[
             starts = [s for lo, hi in free.free for s in range(lo, hi - 3599, 3600)][:120]
             cur = await conn.execute("""
                 insert into tickets (tenant_id, customer_phone, category)
-                select %s, '+1647' || lpad((%s * 1000 + g)::text, 7, '0'), %s from generate_series(1, %s) g
+                select %s, '+1647' || (2000000 + %s * 1000 + g)::text, %s from generate_series(1, %s) g
                 returning id""",
                                      (tenant.id, i, category, len(starts)))
             ids = [r[0] for r in await cur.fetchall()]
@@ -212,7 +212,7 @@ async def _race(db: Database, bench: BenchTenant, attempts: int = 50) -> dict:
     start = NOW + timedelta(days=73, hours=10)   # a Thursday past the seeded days, inside the horizon
     async with tenant_tx(db.app_pool, tenant.id, "bench") as conn:
         cur = await conn.execute("""insert into tickets (tenant_id, customer_phone, category)
-                                    select %s, '+1905' || lpad(g::text, 7, '0'), %s
+                                    select %s, '+1905' || (2000000 + g)::text, %s
                                       from generate_series(1, %s) g returning id""",
                                  (tenant.id, category, attempts))
         tickets = [r[0] for r in await cur.fetchall()]

@@ -56,7 +56,14 @@ async def test_a_time_taken_meanwhile_gets_alternatives_then_books(app, client, 
     assert r.json()["response"].startswith("Booked:")
     booked = r.json()["serviceRequest"]
     assert (booked["appointment"]["start"], booked["technician"]["name"]) != (first["start"], first["technician"])
-    assert "confirmation text" not in r.json()["response"]      # none was queued by this booking
+    # the booking queued its confirmation in the same transaction, so the reply may promise it
+    assert "confirmation text" in r.json()["response"]
+    appointment_id = (await fetch_dicts_state(db, demo, conversation))["bookings"][-1]["appointment_id"]
+    async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
+        queued = await fetch_dicts(conn, """select to_address from scheduled_messages
+                                           where message_type = 'appointment_confirmation' and appointment_id = %s""",
+                                   (appointment_id,))
+    assert [q["to_address"] for q in queued] == ["+14165550142"]
 
 
 async def fetch_dicts_state(db, demo, conversation_id):

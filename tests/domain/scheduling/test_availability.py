@@ -1,13 +1,16 @@
 """find_options and free time: working-hour edges, buffers, time off, horizon, urgency, DST, ranking."""
 
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from domain.scheduling import calendar_view, service
-from domain.scheduling.availability import pick_options, start_ranges, subtract
+from domain.scheduling.availability import (GRID, free_between, local_epoch, merge, next_fit, next_start, pick_options,
+                                            start_ranges, subtract)
 from domain.scheduling.errors import SlotUnavailable
-from tests.domain.scheduling.helpers import NOW, local, technician, ticket, time_off, utc
+from tests.domain.scheduling.helpers import NOW, TORONTO, local, technician, ticket, time_off, utc
 
 FRI = local(2025, 11, 7, 0, 0)
 SAT = local(2025, 11, 8, 0, 0)
@@ -202,3 +205,35 @@ class TestRanking:
         techs = [FreeTime(technician_id=uuid4(), name=n, active=True, free=[(0, 36000)]) for n in "ab"]
         picked = pick_options(techs, duration=3600, earliest=0, latest=36000, tz=TORONTO, limit=3)
         assert [int(o.start.timestamp()) for o in picked] == [0, 3600, 7200]
+
+
+class TestIntervalArithmetic:
+    """The Python side of "one fetch plus interval arithmetic" against its plain definitions."""
+
+    intervals = st.lists(st.tuples(st.integers(0, 400), st.integers(1, 120)), max_size=12).map(
+        lambda pairs: sorted((GRID * a, GRID * a + 60 * b) for a, b in pairs))
+
+    @given(work=intervals, busy=intervals, lo=st.integers(0, 300 * GRID), length=st.integers(0, 200 * GRID))
+    def test_free_between_is_work_minus_busy_inside_the_span(self, work, busy, lo, length):
+        merged = merge(work)
+        expected = subtract([(max(a, lo), min(b, lo + length)) for a, b in merged if max(a, lo) < min(b, lo + length)],
+                            busy)
+        assert free_between(merged, busy, lo, lo + length) == merge(expected) == expected
+
+    @given(free=intervals, cursor=st.integers(0, 300 * GRID), duration=st.sampled_from([900, 1800, 3600, 7200]),
+           latest=st.integers(0, 500 * GRID))
+    def test_next_fit_is_the_first_start_of_start_ranges(self, free, cursor, duration, latest):
+        free = merge(free)
+        ranges = start_ranges(free, duration, cursor, latest)
+        expected = next_start(ranges, cursor) if ranges else None
+        assert next_fit(free, cursor, duration, latest) == expected
+
+    async def test_local_times_match_postgresql_on_dst_days(self, db):
+        days = [date(2025, 11, 2), date(2026, 3, 8), date(2025, 11, 3)]
+        quarter_hours = range(0, 24 * 3600 + 1, 900)
+        async with db.admin_pool.connection() as conn:
+            cur = await conn.execute("""
+                select extract(epoch from ((d + make_interval(secs => s)) at time zone 'America/Toronto'))::bigint
+                  from unnest(%s::date[]) d, unnest(%s::int[]) s order by d, s""", (days, list(quarter_hours)))
+            expected = [r[0] for r in await cur.fetchall()]
+        assert [local_epoch(d, s, TORONTO) for d in sorted(days) for s in quarter_hours] == expected
