@@ -78,7 +78,7 @@ async def search_options(deps: AgentDeps, conn, ticket, when: str | None) -> tup
         window = Window(earliest=start, latest=end)
     search = dict(tenant=tenant, category=tctx.category, duration_minutes=tctx.duration_minutes, now=now,
                   preferred_technician=tctx.previous_technician_id if deps.verified else None,
-                  customer_busy=tctx.customer_busy)
+                  customer_busy=tctx.customer_busy, spread=ticket.id)
     found = await scheduling.find_options(conn, earliest=window.earliest, latest=window.latest,
                                           limit=SEARCH_LIMIT, **search)
     fitting = [o for o in found if window.accepts(o.start, tenant.tz)]

@@ -12,7 +12,9 @@ The epoch grid is the local grid: every UTC offset in use today is a multiple of
 
 from __future__ import annotations
 
+
 import bisect
+import hashlib
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -239,8 +241,12 @@ class _Candidate:
 
 
 def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int, latest: int, tz: ZoneInfo,
-                 limit: int, preferred: UUID | None = None) -> list[AppointmentOption]:
-    """Ranked, mutually non-overlapping options: preferred technician first, then earliest, then least loaded."""
+                 limit: int, preferred: UUID | None = None, spread: UUID | None = None) -> list[AppointmentOption]:
+    """Ranked, mutually non-overlapping options: preferred technician first, then earliest, then least loaded.
+
+    `spread` (the ticket) breaks ties between equally loaded technicians differently for each ticket,
+    so customers asking at the same moment are not all offered the same person at the same time.
+    """
     cands = [_Candidate(t, duration) for t in free_times]
     groups = [[c for c in cands if c.time.technician_id == preferred],
               [c for c in cands if c.time.technician_id != preferred]]
@@ -257,7 +263,7 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
             if clash:
                 cursor = max(clash)
                 continue
-            best = _least_loaded([c for c in group if starts.get(id(c)) == t], t, tz)
+            best = _least_loaded([c for c in group if starts.get(id(c)) == t], t, tz, spread)
             chosen.append(AppointmentOption(
                 technician_id=best.time.technician_id, technician_name=best.time.name, start=utc(t),
                 end=utc(t + duration), previous_technician=best.time.technician_id == preferred))
@@ -266,7 +272,7 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
     return chosen
 
 
-def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
+def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo, spread: UUID | None = None) -> _Candidate:
     """The one with the most free time left that local day (booked work, time off and short shifts all count)."""
     if len(cands) == 1:
         return cands[0]
@@ -281,7 +287,11 @@ def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo) -> _Candidate:
                 break
             total += min(b, hi) - max(a, lo)
         return total
-    return min(cands, key=lambda c: (-free_that_day(c), c.time.name, str(c.time.technician_id)))
+    def tie_break(c: _Candidate) -> tuple:
+        if spread is None:
+            return (c.time.name, str(c.time.technician_id))
+        return (hashlib.blake2b(spread.bytes + c.time.technician_id.bytes, digest_size=8).digest(),)
+    return min(cands, key=lambda c: (-free_that_day(c), *tie_break(c)))
 
 
 @dataclass

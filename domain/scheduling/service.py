@@ -45,7 +45,8 @@ def horizon_end(tenant: Tenant, now: datetime) -> datetime:
 async def find_options(conn: AsyncConnection, *, tenant: Tenant, category: str, duration_minutes: int,
                        earliest: datetime, latest: datetime, now: datetime,
                        preferred_technician: UUID | None = None,
-                       customer_busy: Sequence[tuple[int, int]] = (), limit: int = 3) -> list[AppointmentOption]:
+                       customer_busy: Sequence[tuple[int, int]] = (), limit: int = 3,
+                       spread: UUID | None = None) -> list[AppointmentOption]:
     """Up to `limit` bookable, mutually non-overlapping options, best first.
 
     Candidates are the active technicians with skill `category`. An option starts on the 15-minute
@@ -53,7 +54,8 @@ async def find_options(conn: AsyncConnection, *, tenant: Tenant, category: str, 
     technician's working hours, outside time off and at least the tenant's buffer away from other
     appointments. Ranking: `preferred_technician` (the customer's previous one) first, then the
     earliest start, then the least-loaded technician: the most free time left that local day.
-    `customer_busy` (epoch-second intervals) are times the customer is already booked.
+    `customer_busy` (epoch-second intervals) are times the customer is already booked. `spread` (a
+    ticket id) varies the tie-break between equally loaded technicians from one ticket to the next.
     Starts and ends are UTC-aware datetimes.
     """
     lo, hi = max(epoch(earliest), epoch(now)), min(epoch(latest), epoch(horizon_end(tenant, now)))
@@ -68,7 +70,7 @@ async def find_options(conn: AsyncConnection, *, tenant: Tenant, category: str, 
         for t in free_times:
             t.free = subtract(t.free, customer_busy)
     return pick_options(free_times, duration=duration, earliest=lo, latest=hi, tz=tenant.tz,
-                        limit=limit, preferred=preferred_technician)
+                        limit=limit, preferred=preferred_technician, spread=spread)
 
 
 async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, now: datetime,
@@ -84,7 +86,8 @@ async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, tick
     tickets.check_not_booked(ctx)
     start, end = ctx.window(now, horizon_end(tenant, now))
     search = dict(tenant=tenant, category=ctx.category, duration_minutes=ctx.duration_minutes, now=now,
-                  preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy, limit=limit)
+                  preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy, limit=limit,
+                  spread=ctx.id)
     result = TicketOptions(ticket_id=ctx.id, category=ctx.category, duration_minutes=ctx.duration_minutes,
                            window_start=max(start, now), window_end=end, options=[], within_window=True,
                            waitlisted=ctx.ticket.waitlisted)
