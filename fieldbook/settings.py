@@ -47,8 +47,6 @@ class Settings(BaseSettings):
 
     # Background jobs (jobs/): off in tests, which run each job explicitly.
     jobs_enabled: bool = True
-    # a bare websocket echo route, /widget/echo, for `fieldbook bench channels` to measure against
-    bench_routes: bool = False
     jobs_interval_seconds: float = Field(10.0, gt=0)
     jobs_batch_size: int = Field(50, ge=1, le=1000)
     jobs_lease_seconds: int = Field(300, ge=1, description="A claimed message or delivery is retried after this")
@@ -60,6 +58,8 @@ class Settings(BaseSettings):
     # Lets webhook URLs point at loopback/private addresses (tests, single-machine setups); off in
     # production so one tenant cannot make the server call internal services.
     webhook_allow_private_urls: bool = False
+    # A bare websocket echo route, /widget/echo, that `fieldbook bench channels` measures against.
+    bench_routes: bool = False
 
     @field_validator("fieldbook_clock")
     @classmethod

@@ -272,7 +272,8 @@ async def _alternatives(conn: AsyncConnection, tenant: Tenant, ctx: tickets.Tick
     """The next three options for the ticket from `after` on, across its skilled technicians."""
     return await find_options(conn, tenant=tenant, category=ctx.category, duration_minutes=duration_minutes,
                               earliest=max(after, now), latest=horizon_end(tenant, now), now=now,
-                              preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy)
+                              preferred_technician=ctx.previous_technician_id, customer_busy=ctx.customer_busy,
+                              spread=ctx.id)
 
 
 def _minutes(start: datetime, end: datetime) -> int:

@@ -11,11 +11,13 @@ import pytest
 from pydantic_ai import models
 
 import fieldbook.demo
+from fieldbook.bench.customer import answer
 
 # Agent tests never reach a real model.
 models.ALLOW_MODEL_REQUESTS = False
 
-SAMPLES = Path("/work/shared/conversations/samples.json")
+# ../shared sits beside the checkout (as in CI); the samples are required, never silently skipped
+SAMPLES = Path(__file__).resolve().parents[3] / "shared" / "conversations" / "samples.json"
 OWN_CASES = Path(__file__).parent / "conversations"
 WIDGET = {"X-Widget-Key": fieldbook.demo.WIDGET_KEY}
 TURN_LIMIT = 12
@@ -23,7 +25,9 @@ TURN_LIMIT = 12
 
 def load_cases() -> list[dict[str, Any]]:
     """The shared samples (when this checkout sits beside ../shared) and our own cases."""
-    cases = json.loads(SAMPLES.read_text()) if SAMPLES.exists() else []
+    if not SAMPLES.exists():
+        raise FileNotFoundError(f"{SAMPLES} is missing: the shared folder must sit beside this checkout")
+    cases = json.loads(SAMPLES.read_text())
     for path in sorted(OWN_CASES.glob("*.json")):
         data = json.loads(path.read_text())
         cases.extend(data if isinstance(data, list) else [data])
@@ -33,23 +37,6 @@ def load_cases() -> list[dict[str, Any]]:
 @pytest.fixture
 async def demo(db):
     return await fieldbook.demo.seed_demo(db, allowed_origins=["http://testserver"])
-
-
-def answer(question: str, profile: dict[str, str]) -> str | None:
-    """What the customer of `profile` says to the agent's question; None when they have no answer."""
-    q = question.lower()
-    if "shall i book" in q or "(yes/no)" in q or "correct?" in q:
-        if "address" in q and "address" in profile:
-            return profile["address"]
-        return "yes"
-    if "code" in q:
-        return None
-    for keys, field in ((("phone", "number"), "phone"), (("describe", "problem", "issue"), "problem"),
-                        (("when",), "when"), (("address", "where"), "address"), (("name",), "name"),
-                        (("instructions", "access", "parking"), "notes")):
-        if any(k in q for k in keys):
-            return profile.get(field)
-    return None
 
 
 class Transcript:

@@ -1,17 +1,12 @@
 from __future__ import annotations
 
-import socket
 from collections import Counter
 from email import message_from_bytes
 
 import pytest
 from aiosmtpd.controller import Controller
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.live import free_port
 
 
 class CountingHandler:

@@ -15,7 +15,7 @@ from domain.messages.service import queue_message
 from jobs.scheduler import JobRunner, JobsConfig
 from jobs.sender import SenderConfig, send_due_messages
 from jobs.transports import RecordingMail, RecordingSms, SmtpMail, TwilioSms
-from tests.jobs.conftest import free_port
+from tests.live import free_port
 from tests.messaging import tenant_row
 
 TORONTO = ZoneInfo("America/Toronto")

@@ -16,7 +16,8 @@ from fieldbook.app import create_app
 from fieldbook.settings import load_settings
 from jobs.sender import send_due_messages
 from jobs.transports import RecordingMail, RecordingSms
-from tests.agent.conftest import SAMPLES, answer
+from fieldbook.bench.customer import answer
+from tests.agent.conftest import SAMPLES
 
 TOKEN = "twilio-auth-token-for-tests-0123456789"
 BASE = "https://book.maple-leaf-home.example"   # PUBLIC_BASE_URL: what Twilio signs, not what the app sees

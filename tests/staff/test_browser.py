@@ -10,21 +10,19 @@ from __future__ import annotations
 import asyncio
 import email
 import re
-import socket
-import threading
 import time
 from datetime import datetime
 from email import policy
 from pathlib import Path
 
 import pytest
-import uvicorn
 from aiosmtpd.controller import Controller
 
 from domain.clock import Clock
 from domain.db import Database, fetch_dicts, fetch_value, tenant_tx
 from fieldbook.app import create_app
 from fieldbook.settings import load_settings
+from tests.live import free_port, serving
 from tests.staff.helpers import SEED_NOTES, TORONTO, seed
 
 pytestmark = pytest.mark.browser
@@ -33,12 +31,6 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PHONE = {"width": 390, "height": 844}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Inbox:
@@ -80,16 +72,8 @@ def server(database, smtp, tmp_path):
                              smtp_port=smtp_port, smtp_starttls=False)
     app = create_app(settings, Database(database.app, database.admin, app_role=database.app_role, max_size=4),
                      Clock(datetime(2025, 11, 6, 9, 30, tzinfo=TORONTO)))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not uv.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert uv.started, "server did not start"
-    yield f"http://127.0.0.1:{port}"
-    uv.should_exit = True
-    thread.join(timeout=10)
+    with serving(app, port) as base:
+        yield base
 
 
 async def _shot(page, name: str) -> None:

@@ -8,7 +8,7 @@ import websockets
 from websockets.exceptions import InvalidStatus
 
 from domain.db import admin_tx, fetch_value
-from tests.agent.conftest import answer
+from fieldbook.bench.customer import answer
 from tests.web_widget.conftest import SITE, WidgetClient, ws_url
 
 EMERGENCY = {"phone": "416-555-1234", "name": "Alex Martin", "address": "123 Main Street, Toronto",
