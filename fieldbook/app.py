@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.errors import install_error_handlers
+from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
@@ -66,6 +67,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.agent_engine = app.state.agent_runner.engine
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(WidgetCors)
     for router in ROUTERS:
         app.include_router(router)
     install_staff(app)

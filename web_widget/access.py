@@ -1,31 +1,13 @@
-"""Who may talk to a tenant's widget: the public key, the page's Origin, and signed resume tokens."""
+"""Signed resume tokens: a browser continues one conversation of one tenant, and nothing else."""
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
 from uuid import UUID
 
 from itsdangerous import BadSignature, URLSafeSerializer
 
+
 TOKEN_SALT = "fieldbook.widget.resume.v1"
-
-
-def normalize_origin(origin: str | None) -> str | None:
-    """scheme://host[:port] in lower case, default ports dropped; None when it is not an origin."""
-    if not origin:
-        return None
-    parts = urlsplit(origin.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    default = {"http": 80, "https": 443}[parts.scheme]
-    port = f":{parts.port}" if parts.port and parts.port != default else ""
-    return f"{parts.scheme}://{parts.hostname.lower()}{port}"
-
-
-def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
-    """Browsers send Origin on every websocket handshake; a missing or unlisted one is refused."""
-    wanted = normalize_origin(origin)
-    return wanted is not None and wanted in {normalize_origin(a) for a in allowed}
 
 
 def _serializer(secret: str) -> URLSafeSerializer:

@@ -26,7 +26,8 @@ from domain.errors import NotFound
 from domain.tenants.models import Tenant
 from domain.tenants.service import find_by_widget_key
 from tools.deps import AgentDeps
-from web_widget.access import issue_resume_token, origin_allowed, read_resume_token
+from domain.tenants.origins import origin_allowed
+from web_widget.access import issue_resume_token, read_resume_token
 from web_widget.booking_card import booking_card
 
 log = logging.getLogger(__name__)

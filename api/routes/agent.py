@@ -16,6 +16,7 @@ from domain.db import admin_tx, tenant_tx
 from domain.errors import NotFound
 from domain.phones import normalize_phone
 from domain.tenants.models import Tenant
+from domain.tenants.origins import origin_allowed
 from domain.tenants.service import find_by_widget_key
 
 router = APIRouter(prefix="/api/v1/ai-agent", tags=["agent"])
@@ -46,7 +47,7 @@ async def widget_tenant(request: Request, db: Db, x_widget_key: str = Header(...
     if tenant is None:
         raise HTTPException(401, "Unknown widget key.")
     origin = request.headers.get("origin")
-    if origin and origin.rstrip("/") not in {o.rstrip("/") for o in tenant.widget_allowed_origins}:
+    if origin is not None and not origin_allowed(origin, tenant.widget_allowed_origins):
         raise HTTPException(403, "This origin may not use the widget.")
     return tenant
 

@@ -70,3 +70,25 @@ async def test_service_request_errors(client, demo):
     r = await client.post("/api/v1/ai-agent/service-request", headers=headers, json={
         "phoneNumber": "4165551234", "extractedInfo": {"service_category": "pool cleaning"}})
     assert r.status_code == 200 and r.json()["success"] is False and r.json()["error"] == "UNKNOWN_CATEGORY"
+
+
+async def test_cross_origin_fallback_from_the_business_site(client, demo, db):
+    """The widget's HTTP fallback runs on the business's own site: CORS for listed origins only."""
+    from domain.db import admin_tx
+    async with admin_tx(db) as conn:
+        await conn.execute("update tenants set widget_allowed_origins = %s where id = %s",
+                           (["https://maple-leaf-home.example"], demo.tenant.id))
+    site = {"Origin": "https://maple-leaf-home.example"}
+    preflight = await client.options("/api/v1/ai-agent/chat", headers=site | {
+        "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type,x-widget-key"})
+    assert preflight.status_code == 204
+    assert preflight.headers["access-control-allow-origin"] == "https://maple-leaf-home.example"
+    assert "x-widget-key" in preflight.headers["access-control-allow-headers"]
+
+    ok = await client.post("/api/v1/ai-agent/chat", headers=WIDGET | site, json={"message": "What are your hours?"})
+    assert ok.status_code == 200 and ok.headers["access-control-allow-origin"] == "https://maple-leaf-home.example"
+    assert "access-control-allow-credentials" not in ok.headers
+
+    evil = await client.post("/api/v1/ai-agent/chat", headers=WIDGET | {"Origin": "https://evil.example"},
+                             json={"message": "What are your hours?"})
+    assert evil.status_code == 403 and "access-control-allow-origin" not in evil.headers

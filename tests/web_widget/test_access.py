@@ -2,7 +2,8 @@ import uuid
 
 import pytest
 
-from web_widget.access import issue_resume_token, origin_allowed, read_resume_token
+from domain.tenants.origins import origin_allowed
+from web_widget.access import issue_resume_token, read_resume_token
 
 SECRET = "s" * 40
 
