@@ -53,19 +53,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 def cmd_demo(args: argparse.Namespace) -> int:
     from fieldbook import demo
     from fieldbook.demo_setup import demo_settings
-    from fieldbook.runtime import make_database, prepare_database
+    from fieldbook.runtime import open_database, prepare_database
 
     settings = demo_settings(args.host, args.port)
     urls, _ = prepare_database(settings)
     base = settings.public_url
 
     async def seed(urls) -> None:
-        db = make_database(urls, min_size=1, max_size=2)
-        await db.open()
-        try:
+        async with open_database(urls) as db:
             await demo.seed_demo(db, allowed_origins=_demo_origins(base, args.port))
-        finally:
-            await db.close()
 
     print(f"""
 Fieldbook demo: {demo.SLUG} tenant, timezone {demo.TIMEZONE}
@@ -90,7 +86,7 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
     from domain.db import admin_tx, tenant_tx
     from domain.tenants.models import TenantCreate
     from domain.tenants.service import create_tenant
-    from fieldbook.runtime import make_database, prepare_database
+    from fieldbook.runtime import open_database, prepare_database
 
     settings = _settings(require_secret=False)
     data = TenantCreate(name=args.name, slug=args.slug, timezone=args.timezone, phone_region=args.region,
@@ -98,15 +94,11 @@ def cmd_tenant_create(args: argparse.Namespace) -> int:
     urls, _ = prepare_database(settings)
 
     async def run() -> None:
-        db = make_database(urls, min_size=1, max_size=2)
-        await db.open()
-        try:
+        async with open_database(urls) as db:
             async with admin_tx(db) as conn:
                 tenant = await create_tenant(conn, data)
             async with tenant_tx(db.app_pool, tenant.id, "cli") as conn:
                 _, raw = await create_api_key(conn, tenant_id=tenant.id, name="initial")
-        finally:
-            await db.close()
         print(f"tenant {tenant.slug} created: id {tenant.id}\n  widget key {tenant.widget_public_key}\n"
               f"  API key    {raw}   (shown once; store it now)")
 
@@ -118,15 +110,13 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
     from domain.apikeys.service import create_api_key
     from domain.db import admin_tx, tenant_tx
     from domain.tenants.service import find_by_slug
-    from fieldbook.runtime import make_database, prepare_database
+    from fieldbook.runtime import open_database, prepare_database
 
     settings = _settings(require_secret=False)
     urls, _ = prepare_database(settings)
 
     async def run() -> int:
-        db = make_database(urls, min_size=1, max_size=2)
-        await db.open()
-        try:
+        async with open_database(urls) as db:
             async with admin_tx(db) as conn:
                 tenant = await find_by_slug(conn, args.tenant)
             if tenant is None:
@@ -134,8 +124,6 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
                 return 2
             async with tenant_tx(db.app_pool, tenant.id, "cli") as conn:
                 _, raw = await create_api_key(conn, tenant_id=tenant.id, name=args.name)
-        finally:
-            await db.close()
         print(f"API key for {tenant.slug}: {raw}   (shown once; store it now)")
         return 0
 
@@ -151,19 +139,15 @@ def cmd_bench_extraction(args: argparse.Namespace) -> int:
 
 def cmd_chat(args: argparse.Namespace) -> int:
     from fieldbook.chat import run_chat, terminal_lines
-    from fieldbook.runtime import make_database, prepare_database
+    from fieldbook.runtime import open_database, prepare_database
 
     settings = _settings(require_secret=False)
     urls, _ = prepare_database(settings)
 
     async def run() -> int:
-        db = make_database(urls, min_size=1, max_size=4)
-        await db.open()
-        try:
+        async with open_database(urls, max_size=4) as db:
             return await run_chat(db, settings, slug=args.tenant, phone=args.phone, lines=terminal_lines(),
                                   write=print)
-        finally:
-            await db.close()
 
     return asyncio.run(run())
 

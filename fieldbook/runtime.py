@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from domain.db import APP_ROLE, Database
@@ -47,3 +49,14 @@ def prepare_database(settings: Settings) -> tuple[DatabaseUrls, EmbeddedPostgres
 
 def make_database(urls: DatabaseUrls, **pool_args) -> Database:
     return Database(urls.app, urls.admin, app_role=urls.app_role, **pool_args)
+
+
+@asynccontextmanager
+async def open_database(urls: DatabaseUrls, max_size: int = 2) -> AsyncIterator[Database]:
+    """A small opened Database for one command (seeding, administration, the terminal chat)."""
+    db = make_database(urls, min_size=1, max_size=max_size)
+    await db.open()
+    try:
+        yield db
+    finally:
+        await db.close()
