@@ -66,6 +66,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     print(f"""
 Fieldbook demo: {demo.SLUG} tenant, timezone {demo.TIMEZONE}
   Demo website  {base}/widget/demo/{demo.SLUG}   (the chat widget is in its corner)
+  Staff pages   {base}/staff/login   (taylor@, jamie@, mike@ ... {demo.STAFF_DOMAIN}; the link prints here)
   API docs      {base}/docs
   Health        {base}/health
   API key       {demo.API_KEY}     (Authorization: Bearer {demo.API_KEY})
