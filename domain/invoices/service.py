@@ -96,19 +96,26 @@ async def send_invoice(conn: AsyncConnection, *, tenant: Tenant, invoice_id: UUI
     return await get_invoice(conn, invoice_id=invoice_id)
 
 
-async def mark_paid(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UUID, now: datetime) -> Invoice:
+# The two ways a sent invoice ends: the statement that records it and the event it emits.
+_SETTLEMENTS = {
+    "paid": ("update invoices set status = 'paid', paid_at = %s where id = %s", "invoice.paid"),
+    "void": ("update invoices set status = 'void', voided_at = %s where id = %s", "invoice.voided"),
+}
+
+
+async def _settle(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UUID, status: str, now: datetime) -> Invoice:
     invoice = await get_invoice(conn, invoice_id=invoice_id)
-    _check_move(invoice, "paid")
-    await conn.execute("update invoices set status = 'paid', paid_at = %s where id = %s", (now, invoice_id))
-    await emit_event(conn, tenant_id=tenant_id, event_type="invoice.paid", entity_id=invoice_id,
+    _check_move(invoice, status)
+    statement, event = _SETTLEMENTS[status]
+    await conn.execute(statement, (now, invoice_id))
+    await emit_event(conn, tenant_id=tenant_id, event_type=event, entity_id=invoice_id,
                      payload={"number": invoice.number})
     return await get_invoice(conn, invoice_id=invoice_id)
+
+
+async def mark_paid(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UUID, now: datetime) -> Invoice:
+    return await _settle(conn, tenant_id=tenant_id, invoice_id=invoice_id, status="paid", now=now)
 
 
 async def void_invoice(conn: AsyncConnection, *, tenant_id: UUID, invoice_id: UUID, now: datetime) -> Invoice:
-    invoice = await get_invoice(conn, invoice_id=invoice_id)
-    _check_move(invoice, "void")
-    await conn.execute("update invoices set status = 'void', voided_at = %s where id = %s", (now, invoice_id))
-    await emit_event(conn, tenant_id=tenant_id, event_type="invoice.voided", entity_id=invoice_id,
-                     payload={"number": invoice.number})
-    return await get_invoice(conn, invoice_id=invoice_id)
+    return await _settle(conn, tenant_id=tenant_id, invoice_id=invoice_id, status="void", now=now)
