@@ -19,6 +19,8 @@ import pytest
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from hypothesis import settings as hypothesis_settings
+
 from domain.clock import Clock
 from domain.db import APP_ROLE, Database
 from fieldbook.migrate import migrate
@@ -26,6 +28,10 @@ from fieldbook.runtime import DatabaseUrls
 from tests.factories import Factory
 
 TEMPLATE = "fieldbook_test_template"
+
+# Property tests check behaviour, not speed: a loaded 2-core CI machine must not fail them on time.
+hypothesis_settings.register_profile("fieldbook", deadline=None)
+hypothesis_settings.load_profile("fieldbook")
 
 
 @dataclass
