@@ -11,6 +11,8 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from pydantic import BaseModel
 
+from domain.conversations.models import ConversationMessage
+from domain.conversations.service import list_messages
 from domain.db import fetch_all, fetch_one
 from domain.errors import NotFound
 
@@ -28,16 +30,9 @@ class ConversationSummary(BaseModel):
     last_message_at: datetime
 
 
-class TranscriptLine(BaseModel):
-    seq: int
-    role: str
-    content: str
-    created_at: datetime
-
-
 class Transcript(BaseModel):
     conversation: ConversationSummary
-    lines: list[TranscriptLine]
+    lines: list[ConversationMessage]
 
 
 async def contact_conversations(conn: AsyncConnection, *, contact_id: UUID, limit: int = 50) -> list[ConversationSummary]:
@@ -53,7 +48,5 @@ async def get_transcript(conn: AsyncConnection, *, conversation_id: UUID, limit:
                                    f"select {COLUMNS} from conversations where id = %s", (conversation_id,))
     if conversation is None:
         raise NotFound("Conversation not found.")
-    lines = await fetch_all(conn, TranscriptLine, """
-        select seq, role, content, created_at from conversation_messages
-         where conversation_id = %s order by seq limit %s""", (conversation_id, limit))
+    lines = await list_messages(conn, conversation_id=conversation_id, limit=limit)
     return Transcript(conversation=conversation, lines=lines)
