@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+from functools import lru_cache
 
 import phonenumbers
 
 from domain.errors import Invalid
 
 
+@lru_cache(maxsize=4096)
 def normalize_phone(raw: str, region: str = "US") -> str:
     """The E.164 form of `raw` ("416-555-1234" -> "+14165551234"); Invalid when it is not a real number."""
     text = (raw or "").strip()

@@ -30,7 +30,7 @@ def environment() -> Environment:
     # Autoescape is explicit: on for every .html template, off for SMS text (which is never HTML).
     env = Environment(loader=FileSystemLoader(TEMPLATES), undefined=StrictUndefined,
                       autoescape=lambda name: bool(name and name.endswith(".html")),
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=False)
+                      trim_blocks=True, auto_reload=False, lstrip_blocks=True, keep_trailing_newline=False)
     env.filters["local_datetime"] = _local_datetime
     env.filters["phone"] = lambda value: format_phone(value) if value else ""
     return env

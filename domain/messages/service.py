@@ -6,7 +6,7 @@ import json
 import re
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
@@ -40,24 +40,41 @@ def _address(data: MessageCreate, region: str) -> str:
     return data.to_address
 
 
-async def queue_message(conn: AsyncConnection, *, tenant: Tenant, data: MessageCreate, now: datetime) -> Message:
-    """A pending message; its template is rendered once now so a bad context fails here, not at 3 a.m."""
-    to_address = _address(data, tenant.phone_region)
+def message_row(tenant: Tenant, data: MessageCreate, now: datetime) -> dict[str, Any]:
+    """A pending message ready to insert (its id chosen here); its template is rendered once now so a
+    bad context fails here, not at 3 a.m."""
     # round-trip through JSON first, so the trial render sees exactly what the sender will see
-    payload = Jsonb(data.payload)
     render(data.message_type, data.channel, template_context(tenant, _jsonable(data.payload)))
-    urgent = data.urgent if data.urgent is not None else data.message_type in URGENT_TYPES
-    message = await fetch_one(conn, Message, f"""
-        insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id, ticket_id,
+    return {"id": uuid4(), "message_type": data.message_type, "channel": data.channel,
+            "to_address": _address(data, tenant.phone_region), "contact_id": data.contact_id,
+            "ticket_id": data.ticket_id, "appointment_id": data.appointment_id, "invoice_id": data.invoice_id,
+            "payload": data.payload,
+            "urgent": data.urgent if data.urgent is not None else data.message_type in URGENT_TYPES,
+            "scheduled_for": data.scheduled_for or now, "expires_at": data.expires_at}
+
+
+def insert_messages_sql(only_if: str = "true") -> str:
+    """Queues the message_rows of `%(messages)s` for tenant `%(tenant)s`, when `only_if` holds.
+
+    A statement of its own (queue_message), or one part of a larger one: the booking queues its
+    confirmation and reminder in the statement that books.
+    """
+    return f"""
+        insert into scheduled_messages (tenant_id, id, message_type, channel, to_address, contact_id, ticket_id,
                                         appointment_id, invoice_id, payload, urgent, scheduled_for, expires_at)
-        values (%(tenant)s, %(type)s, %(channel)s, %(to)s, %(contact)s, %(ticket)s, %(appointment)s,
-                %(invoice)s, %(payload)s, %(urgent)s, %(when)s, %(expires)s)
-        returning {COLUMNS}""",
-        {"tenant": tenant.id, "type": data.message_type, "channel": data.channel, "to": to_address,
-         "contact": data.contact_id, "ticket": data.ticket_id, "appointment": data.appointment_id,
-         "invoice": data.invoice_id, "payload": payload, "urgent": urgent,
-         "when": data.scheduled_for or now, "expires": data.expires_at})
-    assert message is not None
+        select %(tenant)s, m.id, m.message_type, m.channel, m.to_address, m.contact_id, m.ticket_id,
+               m.appointment_id, m.invoice_id, m.payload, m.urgent, m.scheduled_for, m.expires_at
+          from jsonb_to_recordset(%(messages)s) as m(
+                   id uuid, message_type text, channel text, to_address text, contact_id uuid, ticket_id uuid,
+                   appointment_id uuid, invoice_id uuid, payload jsonb, urgent boolean,
+                   scheduled_for timestamptz, expires_at timestamptz)
+         where {only_if}"""
+
+
+async def queue_message(conn: AsyncConnection, *, tenant: Tenant, data: MessageCreate, now: datetime) -> Message:
+    """A pending message (see message_row)."""
+    [message] = await fetch_all(conn, Message, insert_messages_sql() + f" returning {COLUMNS}",
+                                {"tenant": tenant.id, "messages": Jsonb([message_row(tenant, data, now)])})
     return message
 
 
@@ -65,11 +82,11 @@ def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
     return json.loads(to_json(payload))
 
 
-async def queue_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
-                                     ticket_id: UUID, technician_name: str, starts_at: datetime,
-                                     ends_at: datetime, to_phone: str, contact_id: UUID | None,
-                                     now: datetime, ticket_code: str | None = None) -> list[Message]:
-    """The booking's confirmation (now) and its reminder (start − 24 h, dropped if not sent by the start).
+def appointment_messages(*, tenant: Tenant, appointment_id: UUID, ticket_id: UUID, technician_name: str,
+                         starts_at: datetime, ends_at: datetime, to_phone: str, contact_id: UUID | None,
+                         now: datetime, ticket_code: str | None = None) -> list[dict[str, Any]]:
+    """The booking's confirmation (now) and its reminder (start − 24 h, dropped if not sent by the start),
+    as message_rows.
 
     A booking less than 24 hours ahead gets no reminder: the confirmation is the reminder.
     """
@@ -77,13 +94,26 @@ async def queue_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, a
                "ticket_code": ticket_code}
     links = {"to_address": to_phone, "contact_id": contact_id, "ticket_id": ticket_id,
              "appointment_id": appointment_id, "payload": payload}
-    queued = [await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
-        message_type="appointment_confirmation", scheduled_for=now, **links))]
+    rows = [message_row(tenant, MessageCreate(message_type="appointment_confirmation", scheduled_for=now, **links),
+                        now)]
     remind_at = starts_at - REMINDER_LEAD
     if remind_at > now:
-        queued.append(await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
-            message_type="appointment_reminder", scheduled_for=remind_at, expires_at=starts_at, **links)))
-    return queued
+        rows.append(message_row(tenant, MessageCreate(
+            message_type="appointment_reminder", scheduled_for=remind_at, expires_at=starts_at, **links), now))
+    return rows
+
+
+async def queue_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                                     ticket_id: UUID, technician_name: str, starts_at: datetime,
+                                     ends_at: datetime, to_phone: str, contact_id: UUID | None,
+                                     now: datetime, ticket_code: str | None = None) -> list[Message]:
+    """Queues appointment_messages (the confirmation and the reminder) in one statement."""
+    rows = appointment_messages(
+        tenant=tenant, appointment_id=appointment_id, ticket_id=ticket_id, technician_name=technician_name,
+        starts_at=starts_at, ends_at=ends_at, to_phone=to_phone, contact_id=contact_id, now=now,
+        ticket_code=ticket_code)
+    return await fetch_all(conn, Message, insert_messages_sql() + f" returning {COLUMNS}",
+                           {"tenant": tenant.id, "messages": Jsonb(rows)})
 
 
 async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: UUID) -> int:

@@ -16,9 +16,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -32,11 +33,19 @@ Interval = tuple[int, int]  # [start, end) in epoch seconds
 
 @dataclass
 class FreeTime:
-    """One technician's free intervals inside the searched span."""
+    """One technician's free intervals inside the searched span (sorted, disjoint), or their source:
+    the intervals shift by shift, produced as a search reads them (Schedule.free_time)."""
     technician_id: UUID
     name: str
     active: bool
-    free: list[Interval]
+    free: list[Interval] | Iterator[list[Interval]]
+
+    def shifts(self) -> Iterator[list[Interval]]:
+        return iter([self.free]) if isinstance(self.free, list) else self.free
+
+    def materialized(self) -> FreeTime:
+        self.free = [interval for shift in self.shifts() for interval in shift]
+        return self
 
 
 # One fetch for every candidate: weekly hours, the live appointments and the time off near the span,
@@ -59,29 +68,56 @@ select c.id, c.name, c.active,
 """
 
 
-async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetime, end: datetime,
+@dataclass
+class Schedule:
+    """One technician's working time (laid on dates) and busy time (sorted by start), from which free time
+    over any part of the fetched span is one sweep."""
+    technician_id: UUID
+    name: str
+    active: bool
+    work: Sequence[Interval]
+    busy: Sequence[Sequence[int]]
+
+    def free_time(self, lo: int, hi: int, also_busy: Sequence[Interval] = ()) -> FreeTime:
+        """Free time in [lo, hi) (inside the fetched span) and outside `also_busy` (e.g. the customer's other
+        bookings), produced lazily as whoever reads it goes."""
+        busy = sorted([*map(tuple, self.busy), *also_busy]) if also_busy else self.busy
+        shifts = free_by_shift(self.work, busy, lo, hi) if self.active else iter(())
+        return FreeTime(technician_id=self.technician_id, name=self.name, active=self.active, free=shifts)
+
+
+async def fetch_schedules(conn: AsyncConnection, *, tz: ZoneInfo, start: datetime, end: datetime,
                           buffer_minutes: int, category: str | None = None,
-                          technician_id: UUID | None = None) -> list[FreeTime]:
-    """Free time in [start, end) of one technician, or of every active one with the skill: one query, then arithmetic."""
+                          technician_id: UUID | None = None) -> list[Schedule]:
+    """The schedules over [start, end) of one technician, or of every active one with the skill: one query."""
     buffer = timedelta(minutes=buffer_minutes)
     cur = conn.cursor(binary=True)
     await cur.execute(FREE_TIME_SQL, {
         "technician_id": technician_id, "category": category, "span": _range(start, end),
         "busy_from": start - buffer, "busy_to": end + buffer})
     first = start.astimezone(tz).date() - timedelta(days=1)
-    days = [first + timedelta(days=n) for n in range((end.astimezone(tz).date() + timedelta(days=1) - first).days + 1)]
+    days = (end.astimezone(tz).date() + timedelta(days=1) - first).days + 1
+    return [Schedule(technician_id=tech_id, name=name, active=active,
+                     work=laid_hours(tuple(map(tuple, hours)), first, days, tz) if active and hours else (),
+                     busy=_busy(booked, time_off, buffer_minutes * 60))
+            for tech_id, name, active, hours, booked, time_off in await cur.fetchall()]
+
+
+async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetime, end: datetime,
+                          buffer_minutes: int, category: str | None = None,
+                          technician_id: UUID | None = None) -> list[FreeTime]:
+    """Free time in [start, end) of one technician, or of every active one with the skill: one query, then arithmetic."""
+    schedules = await fetch_schedules(conn, tz=tz, start=start, end=end, buffer_minutes=buffer_minutes,
+                                      category=category, technician_id=technician_id)
     span = (round(start.timestamp()), round(end.timestamp()))
-    laid: dict[tuple, list[Interval]] = {}   # technicians often share their weekly hours: lay each pattern once
-    result = []
-    for tech_id, name, active, hours, booked, time_off in await cur.fetchall():
-        free: list[Interval] = []
-        if active and hours:
-            pattern = tuple(map(tuple, hours))
-            if pattern not in laid:
-                laid[pattern] = merge(working_intervals(pattern, days, tz))
-            free = free_between(laid[pattern], _busy(booked, time_off, buffer_minutes * 60), *span)
-        result.append(FreeTime(technician_id=tech_id, name=name, active=active, free=free))
-    return result
+    return [schedule.free_time(*span).materialized() for schedule in schedules]
+
+
+@lru_cache(maxsize=1024)
+def laid_hours(hours: tuple[tuple[int, int, int], ...], first: date, days: int, tz: ZoneInfo) -> tuple[Interval, ...]:
+    """Weekly hours laid on `days` local dates from `first`, merged. Technicians often share their weekly
+    hours and searches their dates, so each pattern is laid once, not once per technician and search."""
+    return tuple(merge(working_intervals(hours, [first + timedelta(days=n) for n in range(days)], tz)))
 
 
 def _busy(booked: list[list[int]], time_off: list[list[int]], buffer: int) -> Sequence[Sequence[int]]:
@@ -120,7 +156,11 @@ def merge(intervals: Sequence[Interval]) -> list[Interval]:
 
 def free_between(work: Sequence[Interval], busy: Sequence[Sequence[int]], lo: int, hi: int) -> list[Interval]:
     """`work` (merged, sorted) minus `busy` (sorted by start, may overlap), inside [lo, hi): one sweep of both."""
-    free: list[Interval] = []
+    return [interval for shift in free_by_shift(work, busy, lo, hi) for interval in shift]
+
+
+def free_by_shift(work: Sequence[Interval], busy: Sequence[Sequence[int]], lo: int, hi: int) -> Iterator[list[Interval]]:
+    """free_between, one work shift at a time: a search that settles early never sweeps the rest."""
     n, first = len(busy), 0
     for w_lo, w_hi in work:
         w_lo, w_hi = (lo if w_lo < lo else w_lo), (hi if w_hi > hi else w_hi)
@@ -128,6 +168,7 @@ def free_between(work: Sequence[Interval], busy: Sequence[Sequence[int]], lo: in
             continue
         while first < n and busy[first][1] <= w_lo:   # ends before this shift: before every later one too
             first += 1
+        free: list[Interval] = []
         cursor, i = w_lo, first
         while i < n:
             b_lo, b_hi = busy[i]
@@ -140,7 +181,7 @@ def free_between(work: Sequence[Interval], busy: Sequence[Sequence[int]], lo: in
             i += 1
         if cursor < w_hi:
             free.append((cursor, w_hi))
-    return free
+        yield free
 
 
 def _range(start: datetime, end: datetime) -> str:
@@ -214,30 +255,60 @@ def first_reaching(free: Sequence[Interval], moment: int) -> int:
     return i + 1 if i < 0 or free[i][1] <= moment else i
 
 
-def next_fit(free: Sequence[Interval], cursor: int, duration: int, latest: int) -> int | None:
+def next_fit(free: Sequence[Interval], cursor: int, duration: int, latest: int,
+             more: Callable[[], bool] = lambda: False) -> int | None:
     """The earliest grid start in [cursor, latest) that fits `duration` in one of `free` (sorted, disjoint).
 
-    The same starts as `next_start(start_ranges(...))`, found lazily: only the intervals up to the answer are looked at.
+    The same starts as `next_start(start_ranges(...))`, found lazily: only the intervals up to the answer are
+    looked at. `more` appends the next interval to `free` when there is one (False when there is none).
     """
-    for i in range(first_reaching(free, cursor), len(free)):
+    i = first_reaching(free, cursor)
+    while i < len(free) or more():
         lo, hi = free[i]
         start = ceil_grid(max(lo, cursor))
         if start >= latest:
             return None
         if start + duration <= hi:
             return start
+        i += 1
     return None
 
 
 class _Candidate:
-    """A technician's free time, with the intervals long enough for the duration picked out once."""
+    """A technician's free time, read from its source only as far as the search needs (searches usually
+    settle within days of a wider window), with the intervals long enough for the duration picked out."""
 
     def __init__(self, time: FreeTime, duration: int) -> None:
         self.time = time
-        self.long = [(lo, hi) for lo, hi in time.free if hi - lo >= duration]
+        self.duration = duration
+        self.free: list[Interval] = []
+        self.long: list[Interval] = []
+        self._source = time.shifts()
 
-    def next_fit(self, cursor: int, duration: int, latest: int) -> int | None:
-        return next_fit(self.long, cursor, duration, latest)
+    def _read(self) -> bool:
+        """Reads the next shift's intervals; False when none are left."""
+        shift = next(self._source, None)
+        if shift is None:
+            return False
+        self.free += shift
+        self.long += [(lo, hi) for lo, hi in shift if hi - lo >= self.duration]
+        return True
+
+    def _more_long(self) -> bool:
+        """Reads until `long` has grown; False when nothing is left to read."""
+        known = len(self.long)
+        while len(self.long) == known:
+            if not self._read():
+                return False
+        return True
+
+    def read_past(self, moment: int) -> None:
+        """Reads until an interval ending after `moment` has been read, or none are left."""
+        while (not self.free or self.free[-1][1] <= moment) and self._read():
+            pass
+
+    def next_fit(self, cursor: int, latest: int) -> int | None:
+        return next_fit(self.long, cursor, self.duration, latest, self._more_long)
 
 
 def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int, latest: int, tz: ZoneInfo,
@@ -254,8 +325,9 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
     taken: list[Interval] = []
     for group in groups:
         cursor = earliest
+        starts: dict[int, int] = {}
         while group and len(chosen) < limit:
-            starts = {id(c): s for c in group if (s := c.next_fit(cursor, duration, latest)) is not None}
+            starts = {id(c): s for c in group if (s := _next_fit(c, starts.get(id(c)), cursor, latest)) is not None}
             if not starts:
                 break
             t = min(starts.values())
@@ -272,6 +344,11 @@ def pick_options(free_times: Sequence[FreeTime], *, duration: int, earliest: int
     return chosen
 
 
+def _next_fit(c: _Candidate, known: int | None, cursor: int, latest: int) -> int | None:
+    """The candidate's next fit from `cursor`: the one found before while the cursor has not passed it."""
+    return known if known is not None and known >= cursor else c.next_fit(cursor, latest)
+
+
 def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo, spread: UUID | None = None) -> _Candidate:
     """The one with the most free time left that local day (booked work, time off and short shifts all count)."""
     if len(cands) == 1:
@@ -281,7 +358,8 @@ def _least_loaded(cands: list[_Candidate], t: int, tz: ZoneInfo, spread: UUID | 
 
     def free_that_day(c: _Candidate) -> int:
         total = 0
-        free = c.time.free
+        c.read_past(hi)
+        free = c.free
         for a, b in free[first_reaching(free, lo):]:
             if a >= hi:
                 break

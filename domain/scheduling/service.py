@@ -9,22 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime, timedelta
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from psycopg import AsyncConnection
+from psycopg.types.json import Jsonb
 
 from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
-from domain.outbox.service import emit_event
+from domain.outbox.service import NewEvent, emit_event, events_param, insert_events_sql
 from domain.scheduling import tickets
-from domain.messages.service import cancel_appointment_messages, move_appointment_messages, queue_appointment_messages
-from domain.scheduling.availability import (GRID, SLOT_SQL, SlotCheck, epoch, fetch_free_time, pick_options,
-                                            slot_check_of, slot_params, subtract)
+from domain.messages.service import (appointment_messages, cancel_appointment_messages, insert_messages_sql,
+                                     move_appointment_messages)
+from domain.scheduling.availability import (GRID, SLOT_SQL, SlotCheck, epoch, fetch_schedules, pick_options,
+                                            slot_check_of, slot_params)
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import Appointment, AppointmentOption, TicketOptions
 from domain.tenants.models import Tenant
-from domain.tickets.lifecycle import ensure_schedulable, schedule_ticket, unschedule_ticket, waitlist_ticket
+from domain.tickets.lifecycle import (ensure_schedulable, schedule_events, schedule_sql, schedule_ticket,
+                                     unschedule_ticket, waitlist_ticket)
 from domain.tickets.service import get_ticket
 
 MAX_LIST_DAYS = 92
@@ -35,6 +38,26 @@ select a.id, a.ticket_id, t.code as ticket_code, a.technician_id, te.name as tec
   from appointments a
   join tickets t on t.tenant_id = a.tenant_id and t.id = a.ticket_id
   join technicians te on te.tenant_id = a.tenant_id and te.id = a.technician_id
+"""
+
+
+# Everything a booking writes, in one statement (one round trip, one plan): the appointment and, only if
+# it went in, the ticket scheduled (domain/tickets), the events (domain/outbox), the confirmation and
+# reminder (domain/messages). DO NOTHING on a conflict keeps the transaction usable without a savepoint;
+# the exclusion constraint still decides the race (a concurrent overlapping insert waits for the other
+# transaction, then conflicts) and then no row comes back.
+BOOKED = "exists (select from booked)"
+BOOK_SQL = f"""
+with booked as (
+    insert into appointments (tenant_id, id, ticket_id, technician_id, during, booked_by)
+    values (%(tenant)s, %(appointment)s, %(ticket)s, %(technician)s, tstzrange(%(start)s, %(end)s), %(booked_by)s)
+    on conflict do nothing
+    returning created_at
+),
+scheduled as ({schedule_sql(BOOKED)}),
+events as ({insert_events_sql(BOOKED)}),
+messages as ({insert_messages_sql(BOOKED)})
+select created_at from booked
 """
 
 
@@ -62,15 +85,14 @@ async def find_options(conn: AsyncConnection, *, tenant: Tenant, category: str, 
     duration = duration_minutes * 60
     if lo >= hi or duration <= 0:
         return []
-    free_times = await fetch_free_time(
+    schedules = await fetch_schedules(
         conn, tz=tenant.tz, start=datetime.fromtimestamp(lo, tenant.tz),
         end=datetime.fromtimestamp(hi + duration, tenant.tz), buffer_minutes=tenant.buffer_minutes,
         category=category)
-    if customer_busy:
-        for t in free_times:
-            t.free = subtract(t.free, customer_busy)
-    return pick_options(free_times, duration=duration, earliest=lo, latest=hi, tz=tenant.tz,
-                        limit=limit, preferred=preferred_technician, spread=spread)
+    # Free time is swept lazily: the search reads each technician's days only as far as it needs.
+    free_times = [s.free_time(lo, hi + duration, customer_busy) for s in schedules]
+    return pick_options(free_times, duration=duration, earliest=lo, latest=hi, tz=tenant.tz, limit=limit,
+                        preferred=preferred_technician, spread=spread)
 
 
 async def find_options_for_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, now: datetime,
@@ -127,32 +149,24 @@ async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, techni
     ensure_schedulable(ctx.ticket)
     tickets.check_not_booked(ctx)
     name = await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
-    # DO NOTHING on a conflict keeps the transaction usable without a savepoint; the exclusion
-    # constraint still decides the race (a concurrent overlapping insert waits, then conflicts).
-    cur = await conn.execute("""
-        insert into appointments (tenant_id, ticket_id, technician_id, during, booked_by)
-        values (%s, %s, %s, tstzrange(%s, %s), %s) on conflict do nothing returning id, created_at""",
-        (tenant.id, ticket_id, technician_id, start, end, booked_by))
+    appointment = Appointment(
+        id=uuid4(), ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id, technician_name=name,
+        start=start, end=end, status="booked", booked_by=booked_by, cancelled_at=None, created_at=now)
+    events = [*schedule_events(ctx.ticket),
+              NewEvent(event_type="appointment.booked", entity_id=appointment.id, payload=_event_payload(appointment))]
+    messages = appointment_messages(
+        tenant=tenant, appointment_id=appointment.id, ticket_id=ctx.id, technician_name=name,
+        starts_at=start, ends_at=end, to_phone=ctx.ticket.customer_phone, contact_id=ctx.ticket.contact_id,
+        now=now, ticket_code=ctx.code)
+    cur = await conn.execute(BOOK_SQL, {
+        "tenant": tenant.id, "appointment": appointment.id, "ticket": ticket_id, "technician": technician_id,
+        "start": start, "end": end, "booked_by": booked_by,
+        "events": events_param(events), "messages": Jsonb(messages)})
     row = await cur.fetchone()
     if row is None:   # the ticket is locked and has no live appointment, so the conflict is an overlap
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end)))
-    appointment = Appointment(
-        id=row[0], ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id, technician_name=name,
-        start=start, end=end, status="booked", booked_by=booked_by, cancelled_at=None, created_at=row[1])
-    await _after_booking(conn, tenant=tenant, ctx=ctx, appointment=appointment, now=now)
+    appointment.created_at = row[0]
     return appointment
-
-
-async def _after_booking(conn: AsyncConnection, *, tenant: Tenant, ctx: tickets.TicketContext,
-                         appointment: Appointment, now: datetime) -> None:
-    """The rest of the booking transaction: ticket scheduled, event, confirmation and reminder queued."""
-    await schedule_ticket(conn, tenant_id=tenant.id, ticket=ctx.ticket, technician_id=appointment.technician_id)
-    await emit_event(conn, tenant_id=tenant.id, event_type="appointment.booked", entity_id=appointment.id,
-                     payload=_event_payload(appointment))
-    await queue_appointment_messages(
-        conn, tenant=tenant, appointment_id=appointment.id, ticket_id=ctx.id,
-        technician_name=appointment.technician_name, starts_at=appointment.start, ends_at=appointment.end,
-        to_phone=ctx.ticket.customer_phone, contact_id=ctx.ticket.contact_id, now=now, ticket_code=ctx.code)
 
 
 async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, start: datetime,

@@ -12,7 +12,7 @@ from domain.categories.service import require_category, require_urgency
 from domain.contacts.service import get_contact
 from domain.db import fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
-from domain.outbox.service import emit_event
+from domain.outbox.service import NewEvent, emit_events
 from domain.technicians.service import get_technician
 from domain.tickets.models import CLOSING, TRANSITIONS, Ticket, TicketStatus, TicketUpdate
 from domain.tickets.service import COLUMNS, ensure_open, get_ticket
@@ -51,19 +51,36 @@ def ensure_schedulable(ticket: Ticket) -> None:
         check_transition(ticket, "scheduled")
 
 
+def status_changed(ticket: Ticket, status: str) -> NewEvent:
+    return NewEvent(event_type="ticket.status_changed", entity_id=ticket.id,
+                    payload={"code": ticket.code, "from": ticket.status, "to": status})
+
+
 async def _status_changed(conn: AsyncConnection, tenant_id: UUID, ticket: Ticket, status: str) -> None:
-    await emit_event(conn, tenant_id=tenant_id, event_type="ticket.status_changed", entity_id=ticket.id,
-                     payload={"code": ticket.code, "from": ticket.status, "to": status})
+    await emit_events(conn, tenant_id=tenant_id, events=[status_changed(ticket, status)])
+
+
+def schedule_sql(only_if: str = "true") -> str:
+    """Ticket `%(ticket)s` scheduled, assigned to `%(technician)s` and off the waitlist, when `only_if` holds.
+
+    A statement of its own (schedule_ticket), or one part of the statement that books an appointment.
+    """
+    return f"""
+        update tickets set status = 'scheduled', technician_id = %(technician)s, waitlisted = false
+         where id = %(ticket)s and {only_if}"""
+
+
+def schedule_events(ticket: Ticket) -> list[NewEvent]:
+    """What scheduling `ticket` announces (after the lifecycle allows it): its status change, if any."""
+    ensure_schedulable(ticket)
+    return [] if ticket.status == "scheduled" else [status_changed(ticket, "scheduled")]
 
 
 async def schedule_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket: Ticket, technician_id: UUID) -> None:
     """Its appointment is booked: scheduled, assigned to the technician and off the waitlist."""
-    ensure_schedulable(ticket)
-    await conn.execute("""
-        update tickets set status = 'scheduled', technician_id = %(tech)s, waitlisted = false
-         where id = %(id)s""", {"tech": technician_id, "id": ticket.id})
-    if ticket.status != "scheduled":
-        await _status_changed(conn, tenant_id, ticket, "scheduled")
+    events = schedule_events(ticket)
+    await conn.execute(schedule_sql(), {"technician": technician_id, "ticket": ticket.id})
+    await emit_events(conn, tenant_id=tenant_id, events=events)
 
 
 async def unschedule_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket: Ticket) -> None:

@@ -1,12 +1,14 @@
 """Property-based: random book/cancel/reschedule sequences never overlap; every offered option books."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from domain.errors import DomainError
 from domain.scheduling import service
+from domain.scheduling.availability import epoch, fetch_free_time, pick_options, subtract
+from domain.scheduling.availability import utc as utc_of
 from tests.domain.scheduling.helpers import NOW, local, overlapping_pairs, technician, ticket
 
 DAY0 = local(2025, 11, 7, 8)   # Friday 08:00, an hour before work starts: some requests fall outside it
@@ -85,3 +87,48 @@ async def test_random_sequences_never_overlap(factory, clock, ops):
             assert await overlapping_pairs(conn) == 0
             live = await (await conn.execute("select count(*) from appointments where status = 'booked'")).fetchone()
         assert live[0] == len(run.live)
+
+
+bookings = st.lists(st.tuples(st.integers(0, 2), st.integers(0, 6), st.integers(0, 50), durations), max_size=12)
+searches = st.tuples(st.integers(0, 6 * 96), st.sampled_from([1, 6, 30, 60, 24 * 7]), durations,
+                     st.integers(1, 5), st.sampled_from([None, 0, 1, 2]))
+
+
+@SETTINGS
+@given(booked=bookings, search=searches, buffer=st.sampled_from([0, 15]))
+@example(booked=[], search=(200, 24 * 7, 60, 3, None), buffer=0)    # Saturday: nothing before Monday
+@example(booked=[], search=(0, 24 * 7, 180, 5, 2), buffer=0)        # Zoe is preferred; she works Monday too
+async def test_lazy_search_ranks_as_the_whole_window(factory, clock, booked, search, buffer):
+    """find_options sweeps free time lazily, as far as its search goes: the answer must be the one ranked over
+    the whole window's free time, computed first (the customer's own bookings taken out too)."""
+    a = await factory.tenant(buffer_minutes=buffer)
+    async with a.tx() as conn:
+        techs = [await technician(conn, a.id, "Ana", ["HVAC"]),
+                 await technician(conn, a.id, "Mike", ["HVAC"], starts=time(7), ends=time(15)),
+                 await technician(conn, a.id, "Zoe", ["HVAC"], days=(1, 3, 5))]
+    for n, (tech, day, quarter, minutes) in enumerate(booked):
+        try:
+            async with a.tx() as conn:
+                t = await ticket(conn, a.id, phone=f"+1416555{n:04d}")
+                await service.book(conn, tenant=a.tenant, ticket_id=t, technician_id=techs[tech],
+                                   start=DAY0 + timedelta(days=day, minutes=15 * quarter), duration_minutes=minutes,
+                                   now=NOW, booked_by="property")
+        except DomainError:
+            pass
+    quarters, hours, minutes, limit, preferred = search
+    earliest = NOW + timedelta(minutes=15 * quarters)
+    latest = earliest + timedelta(hours=hours)
+    busy = [(epoch(DAY0 + timedelta(days=1, hours=2)), epoch(DAY0 + timedelta(days=1, hours=4)))]
+    preferred_id = None if preferred is None else techs[preferred]
+    async with a.tx() as conn:
+        found = await service.find_options(
+            conn, tenant=a.tenant, category="HVAC", duration_minutes=minutes, earliest=earliest, latest=latest,
+            now=NOW, preferred_technician=preferred_id, customer_busy=busy, limit=limit)
+        lo, hi = max(epoch(earliest), epoch(NOW)), min(epoch(latest), epoch(service.horizon_end(a.tenant, NOW)))
+        whole = await fetch_free_time(conn, tz=a.tenant.tz, start=utc_of(lo), end=utc_of(hi + minutes * 60),
+                                      buffer_minutes=buffer, category="HVAC")
+    for free in whole:
+        free.free = subtract(free.free, busy)
+    expected = pick_options(whole, duration=minutes * 60, earliest=lo, latest=hi, tz=a.tenant.tz, limit=limit,
+                            preferred=preferred_id)
+    assert found == expected
