@@ -49,11 +49,14 @@ class FreeTime:
 
 
 # One fetch for every candidate: weekly hours, the live appointments and the time off near the span,
-# as epoch seconds (each subquery is an index range scan on the technician).
+# as epoch seconds (each subquery is an index range scan on the technician). The weekly hours come as
+# one text value ("1 32400 72000,2 ..."): the key under which their laid intervals are cached (it
+# costs the server less than an array, and is parsed only when a new pattern turns up).
 FREE_TIME_SQL = """
 select c.id, c.name, c.active,
-       array(select array[w.weekday, extract(epoch from w.starts)::int, extract(epoch from w.ends)::int]
-               from working_hours w where w.technician_id = c.id order by w.weekday, w.starts) as hours,
+       (select string_agg(w.weekday || ' ' || date_part('epoch', w.starts)::int || ' ' || date_part('epoch', w.ends)::int, ','
+                          order by w.weekday, w.starts)
+          from working_hours w where w.technician_id = c.id) as hours,
        array(select array[date_part('epoch', a.starts_at)::int8, date_part('epoch', a.ends_at)::int8]
                from appointments a
               where a.technician_id = c.id and a.status <> 'cancelled'
@@ -98,7 +101,7 @@ async def fetch_schedules(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
     first = start.astimezone(tz).date() - timedelta(days=1)
     days = (end.astimezone(tz).date() + timedelta(days=1) - first).days + 1
     return [Schedule(technician_id=tech_id, name=name, active=active,
-                     work=laid_hours(tuple(map(tuple, hours)), first, days, tz) if active and hours else (),
+                     work=laid_hours(hours, first, days, tz) if active and hours else (),
                      busy=_busy(booked, time_off, buffer_minutes * 60))
             for tech_id, name, active, hours, booked, time_off in await cur.fetchall()]
 
@@ -114,9 +117,11 @@ async def fetch_free_time(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
 
 
 @lru_cache(maxsize=1024)
-def laid_hours(hours: tuple[tuple[int, int, int], ...], first: date, days: int, tz: ZoneInfo) -> tuple[Interval, ...]:
-    """Weekly hours laid on `days` local dates from `first`, merged. Technicians often share their weekly
-    hours and searches their dates, so each pattern is laid once, not once per technician and search."""
+def laid_hours(pattern: str, first: date, days: int, tz: ZoneInfo) -> tuple[Interval, ...]:
+    """Weekly hours ("weekday start end" in seconds after local midnight, comma-separated) laid on `days`
+    local dates from `first`, merged. Technicians often share their weekly hours and searches their
+    dates, so each pattern is laid once, not once per technician and search."""
+    hours = [tuple(map(int, span.split())) for span in pattern.split(",")]
     return tuple(merge(working_intervals(hours, [first + timedelta(days=n) for n in range(days)], tz)))
 
 
