@@ -19,15 +19,14 @@ create table schema_meta (
     version    integer not null,
     applied_at timestamptz not null default now()
 );
-insert into schema_meta (version) values (2);
+insert into schema_meta (version) values (1);
 
 -- ---------------------------------------------------------------------------------------------
 -- Shared functions
 -- ---------------------------------------------------------------------------------------------
 
 -- The tenant of the current transaction. '' (a transaction-local setting after its transaction
--- ended) and NULL both mean "no tenant", which matches no row. Policies call it as
--- `(select app_tenant())`: an init plan, read once per statement rather than once per row or scan.
+-- ended) and NULL both mean "no tenant", which matches no row.
 create function app_tenant() returns uuid
     language sql stable parallel safe
     as $$ select nullif(current_setting('app.tenant_id', true), '')::uuid $$;
@@ -56,7 +55,7 @@ begin
     execute format('alter table %s enable row level security', tbl);
     execute format('alter table %s force row level security', tbl);
     execute format('create policy tenant_isolation on %s as restrictive for all '
-                   'using (tenant_id = (select app_tenant())) with check (tenant_id = (select app_tenant()))', tbl);
+                   'using (tenant_id = app_tenant()) with check (tenant_id = app_tenant())', tbl);
     execute format('create policy read_live on %s for select using (%s)', tbl, live);
     execute format('create policy insert_any on %s for insert with check (true)', tbl);
     execute format('create policy update_live on %s for update using (%s) with check (true)', tbl, live);
@@ -83,7 +82,7 @@ create index audit_log_entity on audit_log (tenant_id, entity_type, entity_id, i
 alter table audit_log enable row level security;
 alter table audit_log force row level security;
 create policy tenant_isolation on audit_log as restrictive for all
-    using (tenant_id = (select app_tenant())) with check (tenant_id = (select app_tenant()));
+    using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 create policy read_all on audit_log for select using (true);
 create policy append_only on audit_log for insert with check (true);
 
@@ -154,8 +153,8 @@ create table tenants (
 );
 alter table tenants enable row level security;
 alter table tenants force row level security;
-create policy own_tenant on tenants for select using (id = (select app_tenant()));
-create policy update_own_tenant on tenants for update using (id = (select app_tenant())) with check (id = (select app_tenant()));
+create policy own_tenant on tenants for select using (id = app_tenant());
+create policy update_own_tenant on tenants for update using (id = app_tenant()) with check (id = app_tenant());
 call apply_row_triggers('tenants', true);
 
 create table staff_users (
@@ -403,7 +402,7 @@ create table ticket_counters (
 alter table ticket_counters enable row level security;
 alter table ticket_counters force row level security;
 create policy tenant_isolation on ticket_counters for all
-    using (tenant_id = (select app_tenant())) with check (tenant_id = (select app_tenant()));
+    using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 
 create table tickets (
     tenant_id        uuid not null references tenants (id) on delete cascade,
@@ -564,7 +563,7 @@ create table invoice_counters (
 alter table invoice_counters enable row level security;
 alter table invoice_counters force row level security;
 create policy tenant_isolation on invoice_counters for all
-    using (tenant_id = (select app_tenant())) with check (tenant_id = (select app_tenant()));
+    using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 
 create table invoices (
     tenant_id    uuid not null references tenants (id) on delete cascade,
@@ -879,7 +878,7 @@ call apply_tenant_policies('webhook_deliveries', false);
 -- Erasure and retention must also scrub personal fields from the audit trail, which the serving
 -- role cannot update. This function can, only inside the caller's tenant, and only removes fields.
 create policy redact_personal_data on audit_log for update to current_user
-    using (tenant_id = (select app_tenant())) with check (tenant_id = (select app_tenant()));
+    using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
 
 create function redact_audit_rows(entity_ids uuid[]) returns integer
     language plpgsql security definer set search_path = pg_catalog, public as $$
