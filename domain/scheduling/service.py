@@ -149,24 +149,33 @@ async def book(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, techni
     ensure_schedulable(ctx.ticket)
     tickets.check_not_booked(ctx)
     name = await _judge_slot(conn, tenant=tenant, ctx=ctx, check=check, start=start, end=end, now=now)
-    appointment = Appointment(
-        id=uuid4(), ticket_id=ticket_id, ticket_code=ctx.code, technician_id=technician_id, technician_name=name,
-        start=start, end=end, status="booked", booked_by=booked_by, cancelled_at=None, created_at=now)
-    events = [*schedule_events(ctx.ticket),
-              NewEvent(event_type="appointment.booked", entity_id=appointment.id, payload=_event_payload(appointment))]
-    messages = appointment_messages(
-        tenant=tenant, appointment_id=appointment.id, ticket_id=ctx.id, technician_name=name,
-        starts_at=start, ends_at=end, to_phone=ctx.ticket.customer_phone, contact_id=ctx.ticket.contact_id,
-        now=now, ticket_code=ctx.code)
-    cur = await conn.execute(BOOK_SQL, {
-        "tenant": tenant.id, "appointment": appointment.id, "ticket": ticket_id, "technician": technician_id,
-        "start": start, "end": end, "booked_by": booked_by,
-        "events": events_param(events), "messages": Jsonb(messages)})
+    appointment, params = booking_writes(tenant=tenant, ctx=ctx, technician_id=technician_id, technician_name=name,
+                                         start=start, end=end, now=now, booked_by=booked_by)
+    cur = await conn.execute(BOOK_SQL, params)
     row = await cur.fetchone()
     if row is None:   # the ticket is locked and has no live appointment, so the conflict is an overlap
         raise SlotTaken(await _alternatives(conn, tenant, ctx, start, now, _minutes(start, end)))
     appointment.created_at = row[0]
     return appointment
+
+
+def booking_writes(*, tenant: Tenant, ctx: tickets.TicketContext, technician_id: UUID, technician_name: str,
+                   start: datetime, end: datetime, now: datetime, booked_by: str) -> tuple[Appointment, dict]:
+    """The appointment a booking makes and BOOK_SQL's parameters for it: the ticket's events and messages too."""
+    appointment = Appointment(
+        id=uuid4(), ticket_id=ctx.id, ticket_code=ctx.code, technician_id=technician_id,
+        technician_name=technician_name, start=start, end=end, status="booked", booked_by=booked_by,
+        cancelled_at=None, created_at=now)
+    events = [*schedule_events(ctx.ticket),
+              NewEvent(event_type="appointment.booked", entity_id=appointment.id, payload=_event_payload(appointment))]
+    messages = appointment_messages(
+        tenant=tenant, appointment_id=appointment.id, ticket_id=ctx.id, technician_name=technician_name,
+        starts_at=start, ends_at=end, to_phone=ctx.ticket.customer_phone, contact_id=ctx.ticket.contact_id,
+        now=now, ticket_code=ctx.code)
+    return appointment, {
+        "tenant": tenant.id, "appointment": appointment.id, "ticket": ctx.id, "technician": technician_id,
+        "start": start, "end": end, "booked_by": booked_by,
+        "events": events_param(events), "messages": Jsonb(messages)}
 
 
 async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, start: datetime,
@@ -246,14 +255,24 @@ async def _lock_booked(conn: AsyncConnection, appointment_id: UUID) -> Appointme
     return await get_appointment(conn, appointment_id=appointment_id)
 
 
+# What a booking reads first, in one statement: the locked ticket, its scheduling context, the slot check.
+READ_FOR_WRITE_SQL = tickets.context_sql(lock=True, extra_sql=SLOT_SQL)
+
+
+def read_for_write_params(*, tenant: Tenant, ticket_id: UUID, technician_id: UUID, start: datetime, end: datetime,
+                          now: datetime, ignore: UUID | None = None) -> dict:
+    return {"id": ticket_id, "now": now} | slot_params(
+        tz=tenant.tz, technician_id=technician_id, start=start, end=end, buffer_minutes=tenant.buffer_minutes,
+        ignore_appointment=ignore)
+
+
 async def _read_for_write(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, technician_id: UUID,
                           start: datetime, end: datetime, now: datetime,
                           ignore: UUID | None = None) -> tuple[tickets.TicketContext, SlotCheck]:
     """The locked ticket, its scheduling context and the slot check, in one statement."""
-    ctx, row = await tickets.context_with(
-        conn, ticket_id=ticket_id, now=now, lock=True, extra_sql=SLOT_SQL,
-        params=slot_params(tz=tenant.tz, technician_id=technician_id, start=start, end=end,
-                           buffer_minutes=tenant.buffer_minutes, ignore_appointment=ignore))
+    ctx, row = await tickets.context_from(conn, READ_FOR_WRITE_SQL, read_for_write_params(
+        tenant=tenant, ticket_id=ticket_id, technician_id=technician_id, start=start, end=end, now=now,
+        ignore=ignore))
     return ctx, slot_check_of(row)
 
 

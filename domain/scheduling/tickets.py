@@ -93,18 +93,20 @@ class TicketContext(_Extras):
 async def ticket_context(conn: AsyncConnection, *, ticket_id: UUID, now: datetime,
                          lock: bool = False) -> TicketContext:
     """The ticket with its urgency window, previous technician and the customer's other bookings."""
-    ctx, _ = await context_with(conn, ticket_id=ticket_id, now=now, lock=lock)
+    ctx, _ = await context_from(conn, context_sql(lock=lock), {"id": ticket_id, "now": now})
     return ctx
 
 
-async def context_with(conn: AsyncConnection, *, ticket_id: UUID, now: datetime, lock: bool = False,
-                       extra_sql: str = "", params: dict | None = None) -> tuple[TicketContext, dict]:
-    """The ticket context plus the columns of `extra_sql` (a one-row lateral subquery), in one statement."""
+def context_sql(*, lock: bool = False, extra_sql: str = "") -> str:
+    """The ticket context's statement, plus the columns of `extra_sql` (a one-row lateral subquery)."""
     query = _CONTEXT[lock]
-    if extra_sql:
-        query = f"select * from ({query}) ctx left join lateral ({extra_sql}) extra on true"
+    return f"select * from ({query}) ctx left join lateral ({extra_sql}) extra on true" if extra_sql else query
+
+
+async def context_from(conn: AsyncConnection, query: str, params: dict) -> tuple[TicketContext, dict]:
+    """Runs a context_sql statement: the context, and the extra columns as a dict."""
     cur = conn.cursor(row_factory=dict_row)
-    await cur.execute(query, {"id": ticket_id, "now": now} | (params or {}))
+    await cur.execute(query, params)
     row = await cur.fetchone()
     if row is None:
         raise NotFound("Ticket not found.")
