@@ -215,7 +215,8 @@ def floor_grid(seconds: int) -> int:
 
 
 def subtract(free: Sequence[Interval], busy: Iterable[Interval]) -> list[Interval]:
-    """`free` minus every interval of `busy` (both sorted or not; the result is sorted)."""
+    """`free` minus every interval of `busy` (both sorted or not; the result is sorted): the plain definition
+    the sweep (`free_between`, `free_by_shift`) is tested against."""
     result = sorted(free)
     for b_lo, b_hi in busy:
         pieces: list[Interval] = []
