@@ -35,7 +35,8 @@ def jobs_config(settings: Settings) -> JobsConfig:
     webhooks = WebhookConfig(
         signing_key=key, batch_size=settings.jobs_batch_size, lease_seconds=settings.jobs_lease_seconds,
         max_attempts=settings.webhook_max_attempts, backoff_seconds=settings.webhook_backoff_seconds,
-        timeout_seconds=settings.webhook_timeout_seconds) if key else None
+        timeout_seconds=settings.webhook_timeout_seconds,
+        allow_private=settings.webhook_allow_private_urls) if key else None
     sender = SenderConfig(batch_size=settings.jobs_batch_size, lease_seconds=settings.jobs_lease_seconds,
                           max_attempts=settings.message_max_attempts,
                           backoff_seconds=settings.message_backoff_seconds)

@@ -56,7 +56,8 @@ class Settings(BaseSettings):
     webhook_backoff_seconds: float = Field(30.0, ge=0, description="First retry delay; doubles per attempt")
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     # Lets webhook URLs point at loopback/private addresses (tests, single-machine setups); off in
-    # production so one tenant cannot make the server call internal services.
+    # production so one tenant cannot make the server call internal services. Checked when an endpoint
+    # is registered and again, on the resolved address, at every delivery.
     webhook_allow_private_urls: bool = False
     # A bare websocket echo route, /widget/echo, that `fieldbook bench channels` measures against.
     bench_routes: bool = False

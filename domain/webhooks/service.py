@@ -66,7 +66,7 @@ def _is_private_host(host: str) -> bool:
     try:
         address = ipaddress.ip_address(host)
     except ValueError:
-        return False   # a name: resolved at delivery time (see the report on DNS rebinding)
+        return False   # a name: resolved and checked again at every delivery (jobs/webhooks.py)
     return not address.is_global
 
 

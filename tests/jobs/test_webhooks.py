@@ -47,9 +47,10 @@ async def _deliveries(db):
 
 
 async def _run(db, clock, **config):
+    """One pass of the job; the receivers here are on loopback, so private addresses are allowed unless said."""
     async with httpx.AsyncClient() as http:
-        return await deliver_webhooks(db, clock=clock, http=http,
-                                      config=WebhookConfig(signing_key=KEY, **({"backoff_seconds": 0} | config)))
+        return await deliver_webhooks(db, clock=clock, http=http, config=WebhookConfig(
+            signing_key=KEY, **({"backoff_seconds": 0, "allow_private": True} | config)))
 
 
 class TestDelivery:
@@ -118,6 +119,49 @@ class TestDelivery:
             cur = await conn.execute("select last_error, last_status_code from webhook_deliveries")
             error, code = await cur.fetchone()
         assert code is None and "Error" in error
+
+
+class TestAddressAtDelivery:
+    """A name public at registration can point inward later (DNS rebinding): checked again on every post."""
+
+    async def test_a_name_that_now_resolves_to_loopback_is_not_called(self, db, factory, clock, receiver):
+        a = await factory.tenant()
+        port = receiver.server.server_address[1]
+        await _endpoint(a, f"http://localhost:{port}/hooks")   # as if "localhost" had once been public
+        await _emit(a)
+        assert await _run(db, clock, allow_private=False, backoff_seconds=60) == {"pending": 1}
+        assert receiver.requests == []
+        async with db.admin_pool.connection() as conn:
+            cur = await conn.execute("select last_error, attempts from webhook_deliveries")
+            assert await cur.fetchone() == ("refused: the host resolves to a private or loopback address", 1)
+
+    async def test_the_checked_address_is_called_with_the_name_in_host(self, db, factory, clock, receiver):
+        a = await factory.tenant()
+        port = receiver.server.server_address[1]
+        endpoint = await _endpoint(a, f"http://localhost:{port}/hooks")
+        await _emit(a)
+        sent = []
+
+        async def record(request):
+            sent.append(request)
+        async with httpx.AsyncClient(event_hooks={"request": [record]}) as http:
+            outcomes = await deliver_webhooks(db, clock=clock, http=http, config=WebhookConfig(
+                signing_key=KEY, backoff_seconds=60, allow_private=True))
+        assert outcomes == {"delivered": 1}
+        # the connection went to an address the job resolved ("localhost" may give ::1 first, then 127.0.0.1)
+        assert {r.url.host for r in sent} <= {"127.0.0.1", "::1"} and sent[-1].url.host == "127.0.0.1"
+        [request] = receiver.requests
+        assert request.headers["Host"] == f"localhost:{port}"
+        assert verify(endpoint.secret, request.body, request.headers["Fieldbook-Signature"])
+
+    async def test_an_unknown_name_is_a_failed_attempt(self, db, factory, clock):
+        a = await factory.tenant()
+        await _endpoint(a, "http://no-such-host.invalid/hooks")
+        await _emit(a)
+        assert await _run(db, clock, allow_private=False, backoff_seconds=60) == {"pending": 1}
+        async with db.admin_pool.connection() as conn:
+            cur = await conn.execute("select last_error from webhook_deliveries")
+            assert (await cur.fetchone())[0].startswith("DNS: ")
 
 
 class TestCrash:
