@@ -76,7 +76,8 @@ async def _post(http: httpx.AsyncClient, request: WebhookRequest, timeout: float
     The host is resolved here and the request goes to the address that was checked: a name that was
     public when the endpoint was registered may point inward by now (DNS rebinding), and a second lookup
     by the HTTP client could answer differently from the one checked. The name still goes in `Host` and,
-    over https, in TLS (SNI and the certificate check).
+    over https, in TLS (SNI and the certificate check). Connections are not kept: the client's pool knows
+    them by address, and a connection verified for one name must not carry another name's request.
     """
     url = httpx.URL(request.url)
     try:
@@ -85,7 +86,7 @@ async def _post(http: httpx.AsyncClient, request: WebhookRequest, timeout: float
         return None, f"DNS: {type(exc).__name__}"
     if not allow_private and any(not ipaddress.ip_address(a).is_global for a in addresses):
         return None, "refused: the host resolves to a private or loopback address"
-    headers = request.headers | {"Host": url.netloc.decode("ascii")}
+    headers = request.headers | {"Host": url.netloc.decode("ascii"), "Connection": "close"}
     error = "no address"
     for address in addresses:   # in the resolver's order, like any client falling back on a refused connect
         try:

@@ -152,6 +152,7 @@ class TestAddressAtDelivery:
         assert {r.url.host for r in sent} <= {"127.0.0.1", "::1"} and sent[-1].url.host == "127.0.0.1"
         [request] = receiver.requests
         assert request.headers["Host"] == f"localhost:{port}"
+        assert request.headers["Connection"] == "close"   # never reused for another name on this address
         assert verify(endpoint.secret, request.body, request.headers["Fieldbook-Signature"])
 
     async def test_an_unknown_name_is_a_failed_attempt(self, db, factory, clock):
