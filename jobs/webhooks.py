@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import socket
 from collections import Counter
@@ -16,6 +15,7 @@ from domain.clock import Clock
 from domain.db import Database, admin_tx, tenant_tx
 from domain.webhooks import delivery
 from domain.webhooks.models import WebhookRequest
+from domain.webhooks.service import is_private_address
 
 log = logging.getLogger(__name__)
 
@@ -84,7 +84,7 @@ async def _post(http: httpx.AsyncClient, request: WebhookRequest, timeout: float
         addresses = await _addresses(url)
     except OSError as exc:
         return None, f"DNS: {type(exc).__name__}"
-    if not allow_private and any(not ipaddress.ip_address(a).is_global for a in addresses):
+    if not allow_private and any(map(is_private_address, addresses)):
         return None, "refused: the host resolves to a private or loopback address"
     headers = request.headers | {"Host": url.netloc.decode("ascii"), "Connection": "close"}
     error = "no address"

@@ -73,9 +73,13 @@ def insert_messages_sql(only_if: str = "true") -> str:
 
 async def queue_message(conn: AsyncConnection, *, tenant: Tenant, data: MessageCreate, now: datetime) -> Message:
     """A pending message (see message_row)."""
-    [message] = await fetch_all(conn, Message, insert_messages_sql() + f" returning {COLUMNS}",
-                                {"tenant": tenant.id, "messages": Jsonb([message_row(tenant, data, now)])})
+    [message] = await _insert_messages(conn, tenant, [message_row(tenant, data, now)])
     return message
+
+
+async def _insert_messages(conn: AsyncConnection, tenant: Tenant, rows: list[dict[str, Any]]) -> list[Message]:
+    return await fetch_all(conn, Message, insert_messages_sql() + f" returning {COLUMNS}",
+                           {"tenant": tenant.id, "messages": Jsonb(rows)})
 
 
 def _jsonable(payload: dict[str, Any]) -> dict[str, Any]:
@@ -112,8 +116,7 @@ async def queue_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, a
         tenant=tenant, appointment_id=appointment_id, ticket_id=ticket_id, technician_name=technician_name,
         starts_at=starts_at, ends_at=ends_at, to_phone=to_phone, contact_id=contact_id, now=now,
         ticket_code=ticket_code)
-    return await fetch_all(conn, Message, insert_messages_sql() + f" returning {COLUMNS}",
-                           {"tenant": tenant.id, "messages": Jsonb(rows)})
+    return await _insert_messages(conn, tenant, rows)
 
 
 async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: UUID) -> int:

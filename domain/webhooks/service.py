@@ -64,10 +64,14 @@ def _is_private_host(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost") or host.endswith(".local"):
         return True
     try:
-        address = ipaddress.ip_address(host)
+        return is_private_address(host)
     except ValueError:
         return False   # a name: resolved and checked again at every delivery (jobs/webhooks.py)
-    return not address.is_global
+
+
+def is_private_address(address: str) -> bool:
+    """An IP address a webhook may not reach: anything not globally routable (loopback, private, link-local...)."""
+    return not ipaddress.ip_address(address).is_global
 
 
 def _check_event_types(event_types: list[str]) -> list[str]:
