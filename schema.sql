@@ -519,11 +519,30 @@ call apply_row_triggers('appointments', true);
 -- Line items, invoices, notes, attributes
 -- ---------------------------------------------------------------------------------------------
 
+-- Sales taxes a business charges (Ontario HST 13 %); the default applies to new lines.
+create table tax_rates (
+    tenant_id    uuid not null references tenants (id) on delete cascade,
+    id           uuid not null default gen_random_uuid(),
+    name         text not null check (length(name) between 1 and 60),
+    rate_percent numeric(6, 3) not null check (rate_percent >= 0 and rate_percent < 100),
+    is_default   boolean not null default false,
+    active       boolean not null default true,
+    created_at   timestamptz not null default now(),
+    updated_at   timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint tax_rates_name_key unique (tenant_id, name),
+    constraint tax_rates_default_active check (not is_default or active)
+);
+create unique index tax_rates_one_default on tax_rates (tenant_id) where is_default;
+call apply_tenant_policies('tax_rates', false);
+call apply_row_triggers('tax_rates', true);
+
+
 create table line_items (
     tenant_id   uuid not null references tenants (id) on delete cascade,
     id          uuid not null default gen_random_uuid(),
     ticket_id   uuid not null,
-    service_id  uuid,
+    service_id  uuid,                              -- null: a free-form part or material
     description text not null,
     quantity    numeric(10, 2) not null default 1 check (quantity > 0),
     unit_price  numeric(10, 2) not null check (unit_price >= 0),
@@ -531,9 +550,11 @@ create table line_items (
     created_at  timestamptz not null default now(),
     updated_at  timestamptz not null default now(),
     deleted_at  timestamptz,
+    tax_rate_id uuid,                              -- null: not taxed
     primary key (tenant_id, id),
     foreign key (tenant_id, ticket_id) references tickets (tenant_id, id),
-    foreign key (tenant_id, service_id) references services (tenant_id, id)
+    foreign key (tenant_id, service_id) references services (tenant_id, id),
+    foreign key (tenant_id, tax_rate_id) references tax_rates (tenant_id, id)
 );
 create index line_items_ticket on line_items (tenant_id, ticket_id) where deleted_at is null;
 call apply_tenant_policies('line_items', true);
@@ -556,9 +577,12 @@ create trigger closed_immutable before insert or update on line_items
     for each row execute function forbid_closed_ticket_items();
 call apply_row_triggers('line_items', true);
 
+-- One counter per tenant and kind: INV-00001 and EST-00001 count separately.
 create table invoice_counters (
-    tenant_id  uuid primary key references tenants (id) on delete cascade,
-    last_value bigint not null
+    tenant_id  uuid not null references tenants (id) on delete cascade,
+    last_value bigint not null,
+    kind       text not null default 'invoice' check (kind in ('invoice', 'estimate')),
+    primary key (tenant_id, kind)
 );
 alter table invoice_counters enable row level security;
 alter table invoice_counters force row level security;
@@ -571,20 +595,38 @@ create table invoices (
     number       text not null,
     contact_id   uuid,
     ticket_id    uuid,
-    status       text not null default 'draft' check (status in ('draft', 'sent', 'paid', 'void')),
+    status       text not null default 'draft'
+                 check (status in ('draft', 'sent', 'paid', 'void', 'accepted', 'declined')),
     total_amount numeric(12, 2) not null default 0 check (total_amount >= 0),
-    due_at       timestamptz,
+    due_at       timestamptz,                  -- an estimate: valid until
     sent_at      timestamptz,
     paid_at      timestamptz,
     voided_at    timestamptz,
     created_at   timestamptz not null default now(),
     updated_at   timestamptz not null default now(),
     deleted_at   timestamptz,
+    -- an estimate is priced like an invoice; accepted from its link, it becomes a ticket to book
+    kind              text not null default 'invoice' check (kind in ('invoice', 'estimate')),
+    subtotal_amount   numeric(12, 2) not null default 0 check (subtotal_amount >= 0),
+    tax_amount        numeric(12, 2) not null default 0 check (tax_amount >= 0),
+    title             text check (length(title) <= 200),
+    category          text,                    -- an estimate's service category (its ticket's)
+    payment_method    text check (payment_method in ('cash', 'cheque', 'card', 'e_transfer', 'bank_transfer', 'other')),
+    payment_reference text check (length(payment_reference) <= 200),
+    accepted_at       timestamptz,
+    declined_at       timestamptz,
+    accepted_ticket_id uuid,
     primary key (tenant_id, id),
     constraint invoices_number_key unique (tenant_id, number),
+    constraint invoices_kind_status check (
+        (kind = 'invoice' and status in ('draft', 'sent', 'paid', 'void'))
+        or (kind = 'estimate' and status in ('draft', 'sent', 'accepted', 'declined', 'void'))),
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
-    foreign key (tenant_id, ticket_id) references tickets (tenant_id, id)
+    foreign key (tenant_id, ticket_id) references tickets (tenant_id, id),
+    foreign key (tenant_id, category) references service_categories (tenant_id, key) on update cascade,
+    foreign key (tenant_id, accepted_ticket_id) references tickets (tenant_id, id)
 );
+create index invoices_due on invoices (tenant_id, due_at) where status = 'sent' and deleted_at is null;
 create index invoices_contact on invoices (tenant_id, contact_id) where deleted_at is null;
 create index invoices_ticket on invoices (tenant_id, ticket_id) where deleted_at is null;
 call apply_tenant_policies('invoices', true);
@@ -599,6 +641,10 @@ create table invoice_lines (
     unit_price  numeric(10, 2) not null check (unit_price >= 0),
     amount      numeric(12, 2) generated always as (round(quantity * unit_price, 2)) stored,
     position    integer not null default 0,
+    -- the tax as charged (a copy: a later change of the rate never moves a sent invoice), rounded once
+    tax_name    text check (length(tax_name) <= 60),
+    tax_percent numeric(6, 3) not null default 0 check (tax_percent >= 0 and tax_percent < 100),
+    tax_amount  numeric(12, 2) generated always as (round(quantity * unit_price * tax_percent / 100, 2)) stored,
     primary key (tenant_id, id),
     foreign key (tenant_id, invoice_id) references invoices (tenant_id, id) on delete cascade
 );
@@ -644,6 +690,57 @@ call apply_tenant_policies('attributes', false);
 call apply_row_triggers('attributes', true);
 
 -- ---------------------------------------------------------------------------------------------
+-- The job site: photos and files on a job, the customer's equipment
+-- ---------------------------------------------------------------------------------------------
+
+-- A file on a job (before/after photos, an equipment label). The bytes live in the file storage
+-- (storage_key); the row says whose they are, so only staff who may see the job are served them.
+create table attachments (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    ticket_id     uuid not null,
+    kind          text not null default 'other' check (kind in ('before', 'after', 'label', 'other')),
+    filename      text not null check (length(filename) between 1 and 200),
+    content_type  text not null check (content_type ~ '^[a-z]+/[a-z0-9.+-]+$'),
+    size_bytes    integer not null check (size_bytes > 0),
+    storage_key   text not null check (length(storage_key) <= 300),
+    thumbnail_key text check (length(thumbnail_key) <= 300),
+    uploaded_by   text not null,
+    created_at    timestamptz not null default now(),
+    deleted_at    timestamptz,
+    primary key (tenant_id, id),
+    foreign key (tenant_id, ticket_id) references tickets (tenant_id, id)
+);
+create index attachments_ticket on attachments (tenant_id, ticket_id, created_at) where deleted_at is null;
+call apply_tenant_policies('attachments', true);
+call apply_row_triggers('attachments', false);
+
+-- What the customer has in the house (a furnace, a water heater): proposed from close-out notes,
+-- confirmed by the technician, read before the next visit.
+create table equipment (
+    tenant_id        uuid not null references tenants (id) on delete cascade,
+    id               uuid not null default gen_random_uuid(),
+    contact_id       uuid not null,
+    type             text not null check (length(type) between 1 and 80),
+    make             text check (length(make) between 1 and 80),
+    model            text check (length(model) between 1 and 80),
+    serial           text check (length(serial) between 1 and 80),
+    install_year     smallint check (install_year between 1900 and 2100),
+    location         text check (length(location) between 1 and 120),
+    warranty_end     date,
+    notes            text check (length(notes) <= 2000),
+    source_ticket_id uuid,
+    created_at       timestamptz not null default now(),
+    updated_at       timestamptz not null default now(),
+    primary key (tenant_id, id),
+    foreign key (tenant_id, contact_id) references contacts (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, source_ticket_id) references tickets (tenant_id, id) on delete set null (source_ticket_id)
+);
+create index equipment_contact on equipment (tenant_id, contact_id, created_at);
+call apply_tenant_policies('equipment', false);
+call apply_row_triggers('equipment', true);
+
+-- ---------------------------------------------------------------------------------------------
 -- Outgoing work: scheduled messages and the transactional outbox
 -- ---------------------------------------------------------------------------------------------
 
@@ -652,7 +749,8 @@ create table scheduled_messages (
     id             uuid not null default gen_random_uuid(),
     message_type   text not null check (message_type in (
                        'appointment_confirmation', 'appointment_reminder', 'service_reminder',
-                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply')),
+                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply',
+                       'on_my_way', 'estimate')),
     channel        text not null check (channel in ('sms', 'email')),
     to_address     text not null,                 -- E.164 phone or email address
     contact_id     uuid,
@@ -749,35 +847,39 @@ create index login_requests_ip on login_requests (ip, created_at);
 alter table login_requests enable row level security;
 alter table login_requests force row level security;
 
--- Invoice numbers (INV-00001), per tenant, under a row lock in the inserting transaction.
+-- Invoice numbers (INV-00001) and estimate numbers (EST-00001), per tenant, under a row lock in the
+-- inserting transaction.
 create function assign_invoice_number() returns trigger
     language plpgsql as $$
 declare
     n bigint;
 begin
     if new.number is null or new.number = '' then
-        insert into invoice_counters (tenant_id, last_value) values (new.tenant_id, 1)
-        on conflict (tenant_id) do update set last_value = invoice_counters.last_value + 1
+        insert into invoice_counters (tenant_id, kind, last_value) values (new.tenant_id, new.kind, 1)
+        on conflict (tenant_id, kind) do update set last_value = invoice_counters.last_value + 1
         returning last_value into n;
-        new.number := 'INV-' || lpad(n::text, 5, '0');
+        new.number := case new.kind when 'estimate' then 'EST-' else 'INV-' end || lpad(n::text, 5, '0');
     end if;
     return new;
 end $$;
 create trigger assign_number before insert on invoices
     for each row execute function assign_invoice_number();
 
--- Once sent, an invoice changes only its status (sent -> paid or void) and the matching timestamp;
--- paid and void are final. Its lines change only while it is a draft.
+-- Once sent, an invoice changes only its status (sent -> paid or void, an estimate's sent -> accepted,
+-- declined or void) and what records the settlement; the settled states are final. Its lines change
+-- only while it is a draft.
 create function forbid_sent_invoice_change() returns trigger
     language plpgsql as $$
+declare
+    settlement text[] := array['status', 'paid_at', 'voided_at', 'updated_at', 'payment_method',
+                               'payment_reference', 'accepted_at', 'declined_at', 'accepted_ticket_id'];
 begin
     if old.status = 'draft' then
         return new;
     end if;
-    if old.status in ('paid', 'void')
-       or new.status not in ('sent', 'paid', 'void')
-       or (to_jsonb(new) - array['status', 'paid_at', 'voided_at', 'updated_at'])
-          <> (to_jsonb(old) - array['status', 'paid_at', 'voided_at', 'updated_at']) then
+    if old.status <> 'sent'
+       or new.status = 'draft'
+       or (to_jsonb(new) - settlement) <> (to_jsonb(old) - settlement) then
         raise exception 'invoice % is %', old.number, old.status
             using errcode = 'check_violation', constraint = 'invoices_sent_immutable';
     end if;
@@ -957,5 +1059,5 @@ revoke insert, update, delete, truncate on schema_meta from fieldbook_app;
 revoke update, delete, truncate on audit_log from fieldbook_app;
 revoke insert, delete, truncate on tenants from fieldbook_app;
 -- soft-deleted business records are never hard-deleted by the application
-revoke delete on contacts, services, tickets, line_items, invoices, notes from fieldbook_app;
+revoke delete on contacts, services, tickets, line_items, invoices, notes, attachments from fieldbook_app;
 grant usage on all sequences in schema public to fieldbook_app;

@@ -52,6 +52,7 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "attributes_contact_key": (Conflict, "DUPLICATE_ATTRIBUTE", "This contact already has that attribute."),
     "tickets_closed_immutable": (Conflict, "TICKET_CLOSED", "This ticket is closed and can no longer change."),
     "appointments_no_overlap": (Conflict, "SLOT_TAKEN", "That time was just taken."),
+    "tax_rates_name_key": (Conflict, "DUPLICATE_TAX_RATE", "A tax rate with this name already exists."),
     "invoices_sent_immutable": (Conflict, "INVOICE_SENT", "This invoice has been sent and can no longer change."),
     "appointments_one_live_per_ticket": (Conflict, "TICKET_ALREADY_BOOKED",
                                          "This ticket already has a booked appointment; reschedule it instead."),

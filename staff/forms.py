@@ -1,9 +1,12 @@
-"""Attribute values as a technician edits them: text, or "type: dog, name: Biscuit" for objects."""
+"""Form fields as staff type them: attribute values ("type: dog, name: Biscuit" for objects), numbers, lines."""
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from domain.errors import Invalid
 
@@ -48,3 +51,30 @@ def attributes_from_form(form: dict[str, str]) -> dict[str, Any]:
             raise Invalid(f"The value of {key} is too long.", code="VALIDATION_ERROR")
         out[key] = parse_value(text)
     return out
+
+
+def decimal_field(text: str | None, field: str) -> Decimal | None:
+    """A number typed in a form, None when blank; Invalid (naming the field) when it is not one."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return Decimal(text.strip())
+    except InvalidOperation:
+        raise Invalid(f"{field} must be a number.", code="VALIDATION_ERROR") from None
+
+
+LineModel = TypeVar("LineModel", bound=BaseModel)
+
+
+def line_from_form(form: dict[str, str], model: type[LineModel]) -> LineModel:
+    """A job or invoice line from its form: a catalog service (service_id) or a part (description and
+    price); tax_rate_id is a rate, "none" for no tax, or blank for the business's default."""
+    tax = form.get("tax_rate_id", "").strip()
+    try:
+        return model(service_id=form.get("service_id") or None, description=form.get("description") or None,
+                     quantity=decimal_field(form.get("quantity"), "Quantity") or Decimal(1),
+                     unit_price=decimal_field(form.get("unit_price"), "Price"),
+                     tax_rate_id=tax if tax not in ("", "none") else None, untaxed=tax == "none")
+    except ValidationError as exc:
+        raise Invalid("Choose a service or name the part, with a positive quantity and price.",
+                      code="VALIDATION_ERROR") from exc

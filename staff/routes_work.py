@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -14,9 +14,10 @@ from domain.catalog.service import list_services
 from domain.contacts.attributes import attributes_by_contact
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
+from domain.taxes.service import list_tax_rates
 from domain.tickets_work import closeout, service
 from domain.tickets_work.models import LineItemCreate, NextService
-from staff.forms import attributes_from_form, value_text
+from staff.forms import attributes_from_form, line_from_form, value_text
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -55,8 +56,11 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         attributes = (await attributes_by_contact(conn, contact_ids=[ticket.contact_id])).get(
             ticket.contact_id, {}) if ticket.contact_id else {}
         invoices = await list_invoices(conn, ticket_id=ticket_id)
-    total = sum((line.total for line in lines), Decimal(0))
-    return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, total=total,
+        rates = await list_tax_rates(conn, active_only=True)
+    subtotal = sum((line.total for line in lines), Decimal(0))
+    tax = sum((line.tax for line in lines), Decimal(0))
+    return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, subtotal=subtotal,
+                  tax=tax, rates=rates,
                   attributes=attributes, invoices=invoices, value_text=value_text,
                   now=staff.clock.now(), **extra)
 
@@ -82,23 +86,10 @@ async def clock_out(staff: Staff, form: Form, ticket_id: UUID):
     return redirect(f"/staff/tickets/{ticket_id}")
 
 
-def _decimal(text: str | None, field: str) -> Decimal | None:
-    if text is None or not text.strip():
-        return None
-    try:
-        return Decimal(text.strip())
-    except InvalidOperation:
-        raise Invalid(f"{field} must be a number.", code="VALIDATION_ERROR") from None
-
-
 @router.post("/tickets/{ticket_id}/line-items")
 async def add_line_item(staff: Staff, form: Form, ticket_id: UUID):
-    try:
-        data = LineItemCreate(service_id=UUID(form.get("service_id", "")),
-                              quantity=_decimal(form.get("quantity"), "Quantity") or Decimal(1),
-                              unit_price=_decimal(form.get("unit_price"), "Price"))
-    except ValueError as exc:  # pydantic's ValidationError is a ValueError
-        raise Invalid("Choose a service and a positive quantity and price.", code="VALIDATION_ERROR") from exc
+    """A catalog service or a free-form part (name, quantity, unit price) on the job."""
+    data = line_from_form(form, LineItemCreate)
     async with staff.tx() as conn:
         await service.add_line_item(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, data=data,
                                     only_technician=staff.only_technician)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 from uuid import UUID
@@ -20,6 +21,7 @@ from domain.auth.tokens import new_secret, same, split_token
 from domain.clock import Clock
 from domain.db import Database, tenant_tx
 from domain.errors import DomainError, Forbidden
+from domain.phones import format_phone
 from domain.tenants.models import Tenant
 from domain.tenants.service import get_tenant
 
@@ -29,13 +31,25 @@ templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=
                         trim_blocks=True, lstrip_blocks=True)
 
 
-
 def local_time(moment, tzname: str, fmt: str = "%Y-%m-%d %H:%M") -> str:
     """A timestamp in the business's timezone."""
     return moment.astimezone(ZoneInfo(tzname)).strftime(fmt) if moment else ""
 
 
+def percent(value: Decimal) -> str:
+    """13.000 -> '13%', 12.5 -> '12.5%'."""
+    return f"{Decimal(value).normalize():f}%"
+
+
+def quantity(value: Decimal) -> str:
+    """1.00 -> '1', 1.50 -> '1.5'."""
+    return f"{Decimal(value).normalize():f}"
+
+
 templates.filters["local"] = local_time
+templates.filters["percent"] = percent
+templates.filters["qty"] = quantity
+templates.filters["phone"] = lambda value: format_phone(value) if value else ""
 NOBODY = UUID(int=0)  # a technician without a technician record sees no job at all
 
 

@@ -52,19 +52,27 @@ RECIPES: dict[str, str] = {
                        values (%(t)s, %(tickets)s, %(technicians)s, 'completed',
                                tstzrange(now() + make_interval(hours => %(n)s), now() + make_interval(hours => %(n)s + 1)))
                        returning id""",
-    "line_items": """insert into line_items (tenant_id, ticket_id, service_id, description, unit_price)
-                     values (%(t)s, %(tickets)s, %(services)s, 'Part', 5) returning id""",
+    "tax_rates": """insert into tax_rates (tenant_id, name, rate_percent) values (%(t)s, 'Tax ' || %(u)s, 13)
+                    returning id""",
+    "line_items": """insert into line_items (tenant_id, ticket_id, service_id, description, unit_price, tax_rate_id)
+                     values (%(t)s, %(tickets)s, %(services)s, 'Part', 5, %(tax_rates)s) returning id""",
     "invoice_counters": """insert into invoice_counters (tenant_id, last_value) values (%(t)s, 1)
-                           on conflict (tenant_id) do update set last_value = invoice_counters.last_value
+                           on conflict (tenant_id, kind) do update set last_value = invoice_counters.last_value
                            returning tenant_id""",
-    "invoices": """insert into invoices (tenant_id, number, contact_id, ticket_id)
-                   values (%(t)s, 'INV-' || %(u)s, %(contacts)s, %(tickets)s) returning id""",
+    "invoices": """insert into invoices (tenant_id, number, contact_id, ticket_id, category, accepted_ticket_id)
+                   values (%(t)s, 'INV-' || %(u)s, %(contacts)s, %(tickets)s, %(service_categories)s, %(tickets)s)
+                   returning id""",
     "invoice_lines": """insert into invoice_lines (tenant_id, invoice_id, description, quantity, unit_price)
                         values (%(t)s, %(invoices)s, 'Line', 1, 5) returning id""",
     "notes": """insert into notes (tenant_id, contact_id, ticket_id, author, content)
                 values (%(t)s, %(contacts)s, %(tickets)s, 'test', 'a note') returning id""",
     "attributes": """insert into attributes (tenant_id, contact_id, key, value, source_note_id)
                      values (%(t)s, %(contacts)s, 'k_' || %(u)s, '"v"', %(notes)s) returning id""",
+    "attachments": """insert into attachments (tenant_id, ticket_id, filename, content_type, size_bytes, storage_key,
+                                               uploaded_by)
+                      values (%(t)s, %(tickets)s, 'a.jpg', 'image/jpeg', 10, %(u)s, 'test') returning id""",
+    "equipment": """insert into equipment (tenant_id, contact_id, type, make, source_ticket_id)
+                    values (%(t)s, %(contacts)s, 'furnace', 'Lennox', %(tickets)s) returning id""",
     "scheduled_messages": """insert into scheduled_messages (tenant_id, message_type, channel, to_address, contact_id,
                                                             ticket_id, appointment_id, invoice_id, scheduled_for)
                              values (%(t)s, 'custom', 'sms', '+14165550000', %(contacts)s, %(tickets)s,

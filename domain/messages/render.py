@@ -21,6 +21,8 @@ SUBJECTS = {
     "service_reminder": "Time for your next service with {{ business_name }}",
     "invoice": "Invoice {{ invoice_number }} from {{ business_name }}",
     "payment_reminder": "Payment reminder: invoice {{ invoice_number }}",
+    "estimate": "Estimate {{ invoice_number }} from {{ business_name }}",
+    "on_my_way": "{{ technician_name }} is on the way",
     "custom": "{{ subject | default('A message from ' ~ business_name) }}",
 }
 

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.taxes.models import line_tax
 from domain.tickets.models import Ticket
 
 
@@ -32,16 +33,26 @@ class LineItem(BaseModel):
     quantity: Decimal
     unit_price: Decimal
     total: Decimal
+    tax_rate_id: UUID | None = None
+    tax_name: str | None = None
+    tax_percent: Decimal = Decimal(0)
     created_at: datetime
+
+    @property
+    def tax(self) -> Decimal:
+        return line_tax(self.quantity, self.unit_price, self.tax_percent)
 
 
 class LineItemCreate(BaseModel):
-    """A catalog service on the job. Fixed and per-unit prices come from the catalog; a flexible
-    service takes the price the technician enters (the catalog's as default)."""
-    service_id: UUID
+    """A catalog service on the job (fixed and per-unit prices come from the catalog; a flexible service
+    takes the entered price, the catalog's as default), or a free-form part or material with its name
+    and unit price. The tax is the business's default unless another rate is chosen or none."""
+    service_id: UUID | None = None
     quantity: Decimal = Field(Decimal(1), gt=0, le=100000, max_digits=10, decimal_places=2)
     unit_price: Decimal | None = Field(None, ge=0, le=10_000_000, max_digits=10, decimal_places=2)
-    description: str | None = Field(None, max_length=300)
+    description: str | None = Field(None, min_length=1, max_length=300)
+    tax_rate_id: UUID | None = None
+    untaxed: bool = False
 
 
 class NextService(BaseModel):

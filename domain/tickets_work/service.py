@@ -1,4 +1,4 @@
-"""The technician's work on a ticket: reading the job, clock in/out, line items from the catalog.
+"""The technician's work on a ticket: reading the job, clock in/out, line items (catalog or free-form).
 
 The ticket, its lifecycle, the catalog and the contact's details belong to their own areas; this
 module adds only what is the technician's: the clock, the line items, and the job as one view.
@@ -11,20 +11,23 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
-from domain.catalog.models import Service
-from domain.catalog.service import get_service
+from domain.catalog.pricing import priced_line
 from domain.contacts.attributes import attributes_by_contact
 from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
 from domain.scheduling.models import Appointment
 from domain.scheduling.service import get_appointment, list_appointments
+from domain.taxes.service import tax_for_line
 from domain.technicians.service import get_technician
 from domain.tickets.lifecycle import change_status
 from domain.tickets.models import Ticket
 from domain.tickets.service import ensure_open, get_ticket, get_tickets, service_address
 from domain.tickets_work.models import DayJob, LineItem, LineItemCreate, WorkTicket
 
-LINE_COLUMNS = "id, ticket_id, service_id, description, quantity, unit_price, total, created_at"
+LINE_SELECT = """
+    select l.id, l.ticket_id, l.service_id, l.description, l.quantity, l.unit_price, l.total, l.tax_rate_id,
+           r.name as tax_name, coalesce(r.rate_percent, 0) as tax_percent, l.created_at
+      from line_items l left join tax_rates r on r.tenant_id = l.tenant_id and r.id = l.tax_rate_id"""
 
 
 async def visible_ticket(conn: AsyncConnection, *, ticket_id: UUID, only_technician: UUID | None = None) -> Ticket:
@@ -97,42 +100,22 @@ async def clock_out(conn: AsyncConnection, *, ticket_id: UUID, now: datetime,
 
 
 async def list_line_items(conn: AsyncConnection, *, ticket_id: UUID) -> list[LineItem]:
-    return await fetch_all(conn, LineItem, f"""
-        select {LINE_COLUMNS} from line_items where ticket_id = %s order by created_at, id""", (ticket_id,))
-
-
-def _price(item: Service, data: LineItemCreate):
-    """The unit price by the service's pricing type."""
-    if item.pricing_type == "fixed":
-        return item.price
-    if item.pricing_type == "per_unit":
-        return item.unit_price
-    price = data.unit_price if data.unit_price is not None else item.price
-    if price is None:
-        raise Invalid("Enter a price for this service.", code="PRICE_REQUIRED")
-    return price
-
-
-async def _active_service(conn: AsyncConnection, service_id: UUID) -> Service:
-    try:
-        item = await get_service(conn, service_id=service_id)
-    except NotFound:
-        item = None
-    if item is None or not item.active:
-        raise Invalid("Unknown service.", code="UNKNOWN_SERVICE")
-    return item
+    return await fetch_all(conn, LineItem, LINE_SELECT + " where l.ticket_id = %s order by l.created_at, l.id",
+                           (ticket_id,))
 
 
 async def add_line_item(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, data: LineItemCreate,
                         only_technician: UUID | None = None) -> LineItem:
-    """A service from the catalog on the job: quantity x unit price (the database computes the total)."""
+    """A catalog service or a free-form part on the job: quantity x unit price, taxed at its rate."""
     ensure_open(await visible_ticket(conn, ticket_id=ticket_id, only_technician=only_technician))
-    item = await _active_service(conn, data.service_id)
-    label = f"{item.name} ({item.unit_label})" if item.pricing_type == "per_unit" and item.unit_label else item.name
-    line = await fetch_one(conn, LineItem, f"""
-        insert into line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price)
-        values (%s, %s, %s, %s, %s, %s) returning {LINE_COLUMNS}""",
-        (tenant_id, ticket_id, item.id, data.description or label, data.quantity, _price(item, data)))
+    service_id, description, price = await priced_line(conn, service_id=data.service_id,
+                                                       description=data.description, entered=data.unit_price)
+    tax = await tax_for_line(conn, tax_rate_id=data.tax_rate_id, untaxed=data.untaxed)
+    line_id = await fetch_value(conn, """
+        insert into line_items (tenant_id, ticket_id, service_id, description, quantity, unit_price, tax_rate_id)
+        values (%s, %s, %s, %s, %s, %s, %s) returning id""",
+        (tenant_id, ticket_id, service_id, description, data.quantity, price, tax.id if tax else None))
+    line = await fetch_one(conn, LineItem, LINE_SELECT + " where l.id = %s", (line_id,))
     assert line is not None
     return line
 

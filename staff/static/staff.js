@@ -26,4 +26,10 @@
     service.addEventListener("change", sync);
     sync();
   }
+  // Destructive forms ask first; without this file the danger zone's <details> is the step that asks.
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) { event.preventDefault(); }
+    });
+  });
 })();

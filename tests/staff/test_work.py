@@ -141,7 +141,8 @@ class TestDatabaseGuards:
 
     async def test_sent_invoice_is_immutable_except_status(self, db):
         from domain.invoices.models import InvoiceSend
-        from domain.invoices.service import create_draft_from_ticket, mark_paid, send_invoice
+        from domain.invoices.service import create_draft_from_ticket
+        from domain.invoices.settlement import mark_paid, send_invoice
         demo = await seed(db)
         async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
             await conn.execute("""insert into line_items (tenant_id, ticket_id, description, quantity, unit_price)
