@@ -1,164 +1,252 @@
 """The rule-based extractor: what serves when no model is configured.
 
-Notes are split into clauses; each category has a few patterns over a clause. It is deliberately
-simple and predictable; `fieldbook bench extraction` measures how far it gets.
+Notes are cut into sentences and clauses; each category is a small set of cues over them, with a
+vocabulary (`extraction_lexicon`) rather than the phrasings of particular notes, so that notes never
+seen read as well as the examples. Things (appliances, tools, the follow-up) are `extraction_equipment`'s.
+It is deliberately predictable: it proposes, and the technician confirms. `fieldbook bench extraction`
+measures it on examples it was tuned on and on held-out notes it never saw.
 """
 
 from __future__ import annotations
 
 import re
 
-from agent.extractor import ExtractedAttributes, Pet, Vehicle
+from agent.extraction_equipment import appliance_ages, appliances, follow_up, last_appliance, tools
+from agent.extraction_lexicon import AMBIGUOUS_ANIMALS, ANIMALS, DEMOGRAPHICS, LANGUAGES, PLACES
+from agent.extraction_text import clauses, joined, mentions, sentences, tidy, vocabulary_pattern
+from agent.extractor import Appliance, ExtractedAttributes, FollowUp, Pet, Vehicle
 
-ARTICLES = re.compile(r"\b(the|a|an|our|his|her|their)\s+", re.I)
+ANIMAL = vocabulary_pattern(ANIMALS)
+NAME = r"[A-Z][a-z]+(?:[-'][A-Za-z]+)?"
+NOT_NAMES = {"He", "She", "They", "It", "The", "A", "An", "And", "But", "Very", "Both", "Keep", "Beware", "Please",
+             "Customer", "Owner", "Two", "Three", "Big", "Small", "Large", "Old", "Friendly", "Loves", "Don", "Mr",
+             "Mrs", "Ms", "Dr", "Tenant", "Landlord", "Used", "Needed", "Had", "Note", "Mind", "Watch", "Dog",
+             "Cat", "Also", "Just", "Be", "Let", "Nice", "No", "Yes", "Lab"}
+PET_NAMES = [re.compile(rf"\b(?:named|called|name is|name's)\s+({NAME})"),
+             re.compile(rf"(?:,|\bis)\s+({NAME})(?:\s+(?:and|&)\s+({NAME}))?(?=\s*(?:,|\.|$|\s+(?:is|are|who|they|"
+                        rf"barks?|hides?|likes?|loves?|runs?|bites?|nips?)\b))"),
+             re.compile(rf"^({NAME}),\s+(?:a|an|the|our)\b")]
 
-DEMOGRAPHICS = [
-    (r"\bretired couple\b", "retired couple"),
-    (r"\byoung couple\b", "young couple"),
-    (r"\byoung family\b|\bfamily with\b.*\b(kids|children|newborn|baby)\b|\bnew parents\b", "young family"),
-    (r"\belderly\b", "elderly"),
-    (r"\bsenior\b", "senior"),
-    (r"\bretired\b", "retired"),
-]
+VEHICLES = [(r"\b(?i:electric car|tesla|electric vehicle|hybrid car)\b|\bEV\b(?!\s+charger)", "electric car"),
+            (r"(?i:\b(?:pickup(?: truck)?|truck)\b)(?<!bucket truck)(?<!boom truck)", "truck"), (r"(?i:\bvan\b)", "van"),
+            (r"(?i:\bboat\b)", "boat"), (r"\bRV\b|(?i:\b(?:camper|motorhome|trailer)\b)", "rv"),
+            (r"(?i:\bmotorcycles?\b|\bmotorbike\b)", "motorcycle"), (r"(?i:\b(?:car|SUV|sedan)\b)", "car")]
+VEHICLE_PLACE = re.compile(rf"\b(?P<prep>in|on|across|behind|beside|by|at|into)?\s*(?:the\s+)?(?P<place>{PLACES})\b",
+                           re.I)
+VEHICLE_VERB = re.compile(r"\b(?P<verb>parks?|parked|charges?|charged|sits?|stays?|kept|stored|blocks?|blocking)\b"
+                          r"(?:\s+(?:it|them|there))?\s*$", re.I)
 
-ANIMALS = {"dog": "dog", "dogs": "dog", "puppy": "dog", "retriever": "dog", "labrador": "dog", "lab": "dog",
-           "shepherd": "dog", "poodle": "dog", "terrier": "dog", "beagle": "dog", "husky": "dog",
-           "bulldog": "dog", "cat": "cat", "cats": "cat", "kitten": "cat", "parrot": "parrot",
-           "bird": "bird", "rabbit": "rabbit", "hamster": "hamster"}
-PET_NAME = re.compile(r"\b(?:named|called)\s+([A-Z][a-zA-Z'-]+)")
+ACCESS = [r"\b(?:side |front |back |main |garage |community |building )?(?:gate|garage|door|alarm|lock ?box|keypad|"
+          r"building|entry|entrance|house) code\b[^,;]*", r"^(?:the )?code\b[^,;]*\d{3,}", r"\bbuzz(?:er)?\s*#?\d+",
+          r"\bunit\s*#?\d+\b.*\bbuzz", r"\b(?:lock ?box|key ?box|key safe)\b[^,;]*", r"\bkey (?:is )?(?:under|in|"
+          r"behind|on|with|at)\b[^,;]*", r"\b(?:keep|close|latch|lock|shut)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:gate|door|"
+          r"doors|fence|garage)s?\b[^,;]*", r"\bgate (?:must|should|needs to) (?:stay|be|remain) \w+",
+          r"\b(?:side |front |back )?gate (?:sticks|is stiff|is broken|latch|is locked|opens)\b[^,;]*",
+          r"\b(?:use|enter (?:through|via|by|from)|access (?:is )?(?:through|via|from)|come (?:in )?(?:through|to)|"
+          r"go (?:through|around))\s+(?:the\s+)?[^,;]*\b(?:door|entrance|gate|garage|side|back|front)\b[^,;]*",
+          r"\bknock loudly\b", r"\bring (?:the )?(?:door)?bell (?:twice|loudly)\b", r"\bpark (?:on|in|at|behind|"
+          r"across|beside|by)\b[^,;]*", r"\b(?:visitor|street) (?:parking|spots?)\b[^,;]*", r"\bno parking\b[^,;]*",
+          r"\b(?:service|freight) elevator\b[^,;]*", r"\bconcierge\b[^,;]*", r"\bfront desk\b[^,;]*",
+          r"\bsign in\b[^,;]*", r"\b(?:wasp|hornet|bee|yellow ?jacket)s?'?s? nests?\b[^,;]*", r"\b(?:loose|broken|"
+          r"rotten|icy|slippery|uneven|steep|narrow) (?:step|steps|stairs?|railing|deck|walkway|path|driveway|"
+          r"stairway)\b[^,;]*", r"\bdriveway is (?:steep|icy|slippery|narrow)\b[^,;]*", r"\basbestos\b[^,;]*",
+          r"\bmou?ld\b[^,;]*", r"\blow (?:clearance|ceiling|beam|doorway)s?\b[^,;]*", r"\bblocks? (?:the )?"
+          r"(?:path|access|way|door|gate|entrance|walkway)\b[^,;]*", r"\bramp\b[^,;]*", r"\bwatch (?:out )?for\b"
+          r"[^,;]*", r"\bbeware of (?!(?:the |a )?dogs?\b)[^,;]*", r"\balarm (?:panel|system)\b[^,;]*",
+          r"\bdisarm\b[^,;]*", r"\bpoison ivy\b[^,;]*", r"\belectric fence\b[^,;]*"]
+CONTINUES = re.compile(r"^(?:lift|push|pull|jiggle|turn|enter|use|ring|knock|take|wait|go|park|code\b|then)\b", re.I)
 
-VEHICLES = [(r"\belectric car\b", "electric car"), (r"\bEV\b", "electric car"), (r"\b(pickup )?truck\b", "truck"),
-            (r"\bvan\b", "van"),
-            (r"\bboat\b", "boat"), (r"\b(RV|camper|motorhome)\b", "rv"), (r"\bmotorcycle\b", "motorcycle"),
-            (r"\bcar\b", "car")]
-VEHICLE_NOTE = re.compile(r"\b(parks|parked|charges|blocks|is usually)?\b[^,;]*?\b(in|on)?\s*(?:the\s+)?"
-                          r"(driveway|garage|side yard|backyard|street)\b", re.I)
+PREFERENCES = [r"\bprefers?\s+(?:that\s+)?(?:we\s+|us\s+|to\s+)?(?P<v>.+)", r"\b(?:would like|likes|wants|"
+               r"asked (?:us )?(?:to|that we)|requests?|requested|asks)\s+(?:us\s+|that we\s+|to\s+)?"
+               r"(?P<v>(?!.*\b(?:estimate|quote|price)\b).+)", r"\basked for\s+(?P<v>(?-i:[A-Z]\w+))",
+               r"\b(?:call|text|phone|email|message)s?\s+(?:us\s+)?(?:\d+\s*(?:min(?:ute)?s?|hours?)\s+)?(?:ahead|"
+               r"before|first|in advance|when on the way)\b[^,;]*", r"\b(?:text|call|email),\s*(?:don'?t|not)\s+"
+               r"\w+", r"\bcall (?:after|before|between) \d+[^,;]*", r"\b(?:only )?available\b[^,;]*",
+               r"\bonly (?:wants|books|does|on|after|before|in the)\b[^,;]*", r"\b(?:weekday |weekend )?"
+               r"(?:mornings?|afternoons?|evenings?) only\b", r"\bno (?:visits|appointments|calls|work|texts|"
+               r"weekends|mornings|evenings)\b[^,;]*", r"\bnot (?:before|after) \d+[^,;]*", r"\bappointments? "
+               r"(?:after|before|between) \d+[^,;]*", r"\bpays? (?:by |with |in |via )?(?:cash|cheque|check|"
+               r"e-?transfers?|credit card|card|debit|etransfer|interac)\b[^,;]*", r"\b(?:cash|cheque|e-?transfer) "
+               r"(?:payment|only)\b", r"\b(?:daughter|son|wife|husband|partner|neighbou?r|landlord|property "
+               r"manager|caretaker|super)\b[^,;]*\b(?:handles?|books?|approves?|will be|must be|lets us in|"
+               r"deals with|arranges?|pays)\b[^,;]*", r"\bcall (?:the )?(?:landlord|owner|property manager) first\b",
+               rf"\bspeaks? (?:only )?(?:{LANGUAGES})\b", r"\bsame (?:technician|tech|person)\b[^,;]*",
+               r"\balways (?:send|ask for|book) \w+", r"\bshoes off\b[^,;]*", r"\b(?:booties|shoe covers)\b[^,;]*",
+               r"\b(?:please )?don'?t (?:ring|knock|call|use|park)\b[^,;]*", r"\bemail (?:for )?invoices\b",
+               r"\b(?:invoices?|receipts?) by email\b", r"\bno weekends\b", r"\bcall (?:the )?\w+ first\b"]
 
-ACCESS = [r"\bgate code \d+", r"\balarm code \d+", r"\bbuzzer \d+", r"\block ?box\b[^,;]*", r"^code \d{3,}",
-          r"\bkey under (?:the )?\w+", r"\bkeep (?:the )?gate \w+", r"\bgate must stay \w+",
-          r"\baccess (?:through|via) [^,;]+", r"\bknock loudly\b", r"\bpark on (?:the )?street\b",
-          r"\b(?:visitor|street) (?:parking|spots) only\b", r"\bparking in visitor spots only\b",
-          r"\buse (?:the )?(?:back|side|front) (?:door|entrance)\b"]
-
-EQUIPMENT_NOUNS = r"(ladder|stepladder|scaffolding|harness|pump|knee pads|wrench|trimmer|lift|snake|auger|" \
-                  r"camera|dolly|tarp|generator|vacuum|drill|saw|torch|respirator|jack)"
-EQUIPMENT_VERB = re.compile(r"\b(?:brought|bring|needed|need|needs|used|use|requires?)\s+(.+)", re.I)
-EQUIPMENT_NEEDED = re.compile(r"^(.+?)\s+(?:is |are |was )?needed\b", re.I)
-
-PREFERENCES = [r"\bprefers? (.+)", r"\b(text|call) before (?:arriving|coming)\b", r"\bcall after \d+ ?[ap]m\b",
-               r"\bno weekends\b", r"\bsame technician\b", r"\bshoes off\b.*", r"\bcall (?:the )?landlord first\b",
-               r"\blandlord approves [^,;]+", r"\b(daughter|son|wife|husband|neighbour|neighbor)\b.*\bhandles bookings\b"]
-
-DETAILS = [r"\bstor(?:e)?y\b", r"\bbasement\b", r"\battic\b(?! hatch)", r"\bcrawl ?space\b", r"\broof\b",
-           r"\bskylight\b", r"\bpool\b", r"\b\d+ amp panel\b", r"\bwiring\b", r"\bpipes\b",
-           r"\b\d+(?:st|nd|rd|th) floor\b",
-           r"\bbungalow\b", r"\bbuilt in \d{4}\b", r"\bsill\b", r"\bhedges?\b", r"\b\w+ is (?:about |around )?\d+ years old\b"]
-
-
-def clauses(notes: str) -> list[str]:
-    """Sentences split further at commas and semicolons."""
-    parts = re.split(r"(?<=[.!?])\s+|[;,]\s*|\.\s*$", notes)
-    return [p.strip(" .") for p in parts if p and p.strip(" .")]
-
-
-def tidy(text: str) -> str:
-    return re.sub(r"\s+", " ", ARTICLES.sub("", text)).strip(" .,;").lower()
+DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b", r"\bstor(?:e)?ys?\b",
+           r"\bsplit[- ]level\b", r"\bbasement\b", r"\battic\b", r"\bcrawl ?space\b", r"\broof\b", r"\bskylights?\b",
+           r"\bpool\b", r"\bhot tub\b", r"\bdeck\b", r"\b\d+ ?amp\b", r"\bwiring\b", r"\bknob and tube\b",
+           r"\bpipes?\b", r"\bsupply lines?\b", r"\bdrain line\b", r"\bstack\b", r"\b(?:cast iron|galvani[sz]ed|"
+           r"polybutylene|copper|pex|abs|clay)\b", r"\b\d+(?:st|nd|rd|th) floor\b", r"\bbungalow\b",
+           r"\btownhouse\b", r"\bsemi(?:-detached)?\b", r"\bcondo\b", r"\bduplex\b", r"\bdetached\b",
+           r"\bcentury home\b", r"\bfarmhouse\b", r"\bcottage\b", r"\bbuilt in \d{4}\b", r"\bfrom the \d{4}s\b",
+           r"\b\d{4}s? (?:house|home|bungalow)\b", r"\binsulation\b", r"\bhedges?\b", r"\blawn\b", r"\bacres?\b",
+           r"\bplaster\b", r"\bhardwood\b", r"\bradiant\b", r"\bbaseboard heat", r"\bseptic\b", r"\bwell water\b",
+           r"\bslab\b", r"\bsill\b", r"\bchimney\b", r"\bfireplace\b", r"\bwalkout\b", r"\bsquare feet\b|\bsq ?ft\b",
+           r"\b(?:old|new|original) (?:house|home|windows|plumbing|electrical)\b", r"\bunit\b"]
+NOT_DETAILS = re.compile(r"^(?:replaced|installed|swapped|fixed|cleaned|cleared|serviced|flushed|checked|repaired|"
+                         r"adjusted|tightened|inspected|unclogged|snaked|ran|tested)\b", re.I)
 
 
-def _demographic(text: str) -> str | None:
+def _demographic(notes: str) -> str | None:
     for pattern, value in DEMOGRAPHICS:
-        if re.search(pattern, text, re.I):
+        if re.search(pattern, notes, re.I):
             return value
     return None
 
 
+def _is_pet(sentence: str, found, *, animals: list) -> bool:
+    if found.phrase not in AMBIGUOUS_ANIMALS:
+        return True
+    around = sentence[max(0, found.start - 25):found.end + 25]
+    return bool(re.search(r"\b(?:black|yellow|chocolate|golden|friendly|named|called|pet|our|old|rescue)\b", around,
+                          re.I)) and len(animals) >= 1
+
+
+def _pet_names(sentence: str) -> list[tuple[int, str]]:
+    names: list[tuple[int, str]] = []
+    for pattern in PET_NAMES:
+        for match in pattern.finditer(sentence):
+            names += [(match.start(g), match.group(g)) for g in range(1, (pattern.groups or 0) + 1)
+                      if match.group(g) and match.group(g) not in NOT_NAMES
+                      and not ANIMAL.fullmatch(match.group(g))]
+    return sorted(set(names))
+
+
 def _pets(notes: str) -> list[Pet]:
+    """One pet per name (or per kind when unnamed); a name goes to the nearest animal before it."""
     pets: list[Pet] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", notes):
-        words = [w.lower() for w in re.findall(r"[A-Za-z]+", sentence)]
-        kinds = [ANIMALS[w] for w in words if w in ANIMALS]
-        if kinds:
-            name = PET_NAME.search(sentence)
-            pets.append(Pet(type=kinds[0], name=name.group(1) if name else None))
-    return pets
+    for sentence in sentences(notes):
+        found = mentions(ANIMAL, sentence)
+        found = [m for m in found if _is_pet(sentence, m, animals=found)]
+        if not found:
+            continue
+        named: dict[int, list[str]] = {}
+        for at, name in _pet_names(sentence):
+            owner = max((i for i, m in enumerate(found) if m.start < at), default=0)
+            named.setdefault(owner, []).append(name)
+        for i, m in enumerate(found):
+            kind = ANIMALS[m.phrase]
+            pets += [Pet(type=kind, name=n) for n in named.get(i, [])] or [Pet(type=kind)]
+    named_kinds = {p.type for p in pets if p.name}
+    unique: list[Pet] = []
+    for pet in pets:
+        if (pet.name or pet.type not in named_kinds) and pet not in unique:
+            unique.append(pet)
+    return unique
 
 
 def _vehicles(notes: str) -> list[Vehicle]:
     found: list[Vehicle] = []
-    for sentence in re.split(r"(?<=[.!?])\s+", notes):
+    for sentence in sentences(notes):
         for pattern, kind in VEHICLES:
-            if re.search(pattern, sentence, 0 if pattern == r"\bEV\b" else re.I):
-                where = VEHICLE_NOTE.search(sentence)
-                note = None
-                if where:
-                    verb = (where.group(1) or "").lower().replace("is usually", "").strip()
-                    prep = "" if verb == "blocks" else "in"
-                    note = " ".join(p for p in (verb, prep, where.group(3).lower()) if p)
-                found.append(Vehicle(type=kind, note=note))
+            if re.search(pattern, sentence):
+                found.append(Vehicle(type=kind, note=_vehicle_note(sentence)))
                 break
     return found
 
 
-def _access(parts: list[str]) -> list[str]:
+def _vehicle_note(sentence: str) -> str | None:
+    """Where it stands: "parks in driveway", "blocks side yard", "charges in garage"."""
+    where = VEHICLE_PLACE.search(sentence)
+    if not where:
+        return None
+    before = sentence[:where.start()]
+    verb_match = VEHICLE_VERB.search(re.sub(r"\s+(?:a|an|the|big|small|work|old|white|black|red)?\s*$", "", before))
+    verb_match = verb_match or re.search(r"\b(?P<verb>parks?|parked|charges?|charged|blocks?|kept|stored)\b[^,;]*$",
+                                         before, re.I)
+    verb = verb_match.group("verb").lower() if verb_match else ""
+    prep = (where.group("prep") or ("" if verb.startswith("block") else "in")).lower()
+    return " ".join(p for p in (verb, prep, where.group("place").lower()) if p)
+
+
+def _first(parts: list[str], patterns: list[str]) -> list[tuple[str, str]]:
+    """(clause, what matched) for the clauses a pattern matches, first pattern wins."""
     out = []
     for part in parts:
-        for pattern in ACCESS:
-            match = re.search(pattern, part, re.I)
-            if match:
-                out.append(tidy(match.group(0)).replace("gate must stay", "keep gate"))
-                break
-    return out
-
-
-def _equipment(parts: list[str]) -> list[str]:
-    out = []
-    for part in parts:
-        matches = [m for m in (EQUIPMENT_VERB.search(part), EQUIPMENT_NEEDED.search(part))
-                   if m and re.search(EQUIPMENT_NOUNS, m.group(1), re.I)]
-        if not matches:
-            continue
-        match = matches[0]
-        phrase = re.split(r"\s+(?:for|to|on|in)\s+", match.group(1))[0]
-        out += [tidy(p) for p in re.split(r"\s+and\s+", phrase) if re.search(EQUIPMENT_NOUNS, p, re.I)]
-    return out
-
-
-def _first_match(parts: list[str], patterns: list[str], exclude: set[str] = frozenset()) -> list[str]:
-    out = []
-    for part in parts:
-        if part in exclude:
-            continue
         for pattern in patterns:
             match = re.search(pattern, part, re.I)
             if match:
-                out.append(tidy(match.group(1) if pattern.startswith(r"\bprefers?") else match.group(0)))
+                out.append((part, match.group("v") if "(?P<v>" in pattern else match.group(0)))
                 break
+    return out
+
+
+def _every(part: str, patterns: list[str]) -> str | None:
+    """Everything the patterns find in a clause, in order ("buzz 1402 and take the freight elevator")."""
+    spans: list[tuple[int, int]] = []
+    for pattern in patterns:
+        for match in re.finditer(pattern, part, re.I):
+            if all(match.end() <= a or match.start() >= b for a, b in spans):
+                spans.append((match.start(), match.end()))
+    found = [re.sub(r"^and\s+|\s+and$", "", part[a:b].strip()) for a, b in sorted(spans)]
+    return ", ".join(found) if found else None
+
+
+def _access(sentence_parts: list[list[str]]) -> list[tuple[str, str]]:
+    """Access notes and hazards; a clause that only continues one ("lift it to open") joins it."""
+    out: list[tuple[str, str]] = []
+    for parts in sentence_parts:
+        previous = None
+        for part in parts:
+            hit = _every(part, ACCESS)
+            if hit:
+                out.append((part, re.sub(r"\bgate (?:must|should|needs to) (?:stay|be|remain)\b", "keep gate", hit)))
+                previous = len(out) - 1
+            elif previous is not None and CONTINUES.match(part):
+                clause, text = out[previous]
+                out[previous] = (clause, f"{text}, {part}")
+                out.append((part, ""))
+            else:
+                previous = None
     return out
 
 
 def _details(parts: list[str], taken: set[str]) -> list[str]:
     out = []
     for part in parts:
-        if part in taken or not any(re.search(p, part, re.I) for p in DETAILS):
+        if part in taken or NOT_DETAILS.match(part) or not any(re.search(p, part, re.I) for p in DETAILS):
             continue
-        out.append(tidy(re.sub(r"\b(is|are)\s+", "", part)))
+        text = re.sub(r"\s+(?:will|should|needs?|must|may|might)\b.*$", "", part, flags=re.I)
+        text = re.sub(r"\b(?:is|are|was|has|have|there is|there are|customer has)\s+", "", text, flags=re.I)
+        out.append(tidy(text))
     return out
 
 
-def _joined(values: list[str]) -> str | None:
-    unique = list(dict.fromkeys(v for v in values if v))
-    return ", ".join(unique) if unique else None
+def _things(per_sentence: list[tuple[str, list[str]]]) -> tuple[list[Appliance], list[str], list[str],
+                                                                  FollowUp | None, set[str]]:
+    """Appliances, their ages, tools and the follow-up, and the clauses they account for."""
+    owned: list[Appliance] = []
+    tools_found: list[str] = []
+    ages: list[str] = []
+    taken: set[str] = set()
+    next_service: FollowUp | None = None
+    mentioned: str | None = None
+    for sentence, parts in per_sentence:
+        found = appliances(sentence, after=mentioned)
+        mentioned = last_appliance(sentence) or mentioned
+        owned += [a for a in found if a not in owned]
+        ages += appliance_ages(sentence)
+        sentence_tools = tools(sentence)
+        tools_found += sentence_tools
+        next_service = next_service or follow_up(sentence)
+        taken.update(p for p in parts if found or follow_up(p) or any(t.split()[-1] in p.lower() for t in sentence_tools)
+                     or any(re.search(v, p) for v, _ in VEHICLES))
+    return owned, ages, tools_found, next_service, taken
 
 
 def extract_rules(notes: str) -> ExtractedAttributes:
-    """Every category the patterns recognise in the notes."""
-    parts = clauses(notes)
-    access = _access(parts)
-    equipment = _equipment(parts)
-    preferences = _first_match(parts, PREFERENCES)
-    taken = {p for p in parts if any(re.search(a, p, re.I) for a in ACCESS)
-             or EQUIPMENT_VERB.search(p) and re.search(EQUIPMENT_NOUNS, p, re.I)}
+    """Every category the rules recognise in the notes."""
+    per_sentence = [(s, clauses(s)) for s in sentences(notes)]
+    owned, ages, tools_found, next_service, taken = _things(per_sentence)
+    all_parts = [p for _, parts in per_sentence for p in parts]
+    access = _access([parts for _, parts in per_sentence])
+    preferences = [(c, v) for c, v in _first(all_parts, PREFERENCES) if c not in {a for a, _ in access}]
+    taken |= {c for c, _ in access} | {c for c, _ in preferences}
     return ExtractedAttributes(
         customer_demographic=_demographic(notes), pet=_pets(notes), vehicle=_vehicles(notes),
-        property_notes=_joined(access), equipment_needed=_joined(equipment),
-        service_preferences=_joined(preferences), property_details=_joined(_details(parts, taken)))
+        property_notes=joined([tidy(t) for _, t in access if t]), equipment_needed=joined(tools_found),
+        service_preferences=joined([tidy(v) for _, v in preferences]),
+        property_details=joined(ages + _details(all_parts, taken)), equipment=owned, follow_up=next_service)

@@ -15,6 +15,8 @@ from domain.contacts.models import ContactCreate
 from domain.contacts.service import create_contact
 from domain.db import Database, admin_tx, tenant_tx
 from domain.staff.service import StaffUserCreate, upsert_staff_user
+from domain.taxes.models import TaxRateCreate
+from domain.taxes.service import create_tax_rate
 from domain.technicians.models import TechnicianCreate, WorkingSpan
 from domain.technicians.service import create_technician
 from domain.tenants.models import Tenant, TenantCreate
@@ -91,6 +93,8 @@ async def seed_demo(db: Database, *, allowed_origins: list[str]) -> DemoTenant:
                 values (%s, %s, %s, %s, %s, %s, %s, %s)""",
                 (tenant.id, name, category, pricing, price and Decimal(price),
                  unit_price and Decimal(unit_price), unit_label, minutes))
+        # Ontario's HST, ready to pick on a line; the owner makes it the default in one click (tax rates)
+        await create_tax_rate(conn, tenant_id=tenant.id, data=TaxRateCreate(name="HST", rate_percent=Decimal(13)))
         await _seed_sarah(conn, tenant, technicians["Mike Chen"].id)
     return DemoTenant(tenant=tenant, api_key=API_KEY)
 
