@@ -19,7 +19,7 @@ CANONICAL_BRAND = {b.lower(): b for b in BRANDS}
 MODEL = re.compile(r"\bmodel(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?P<m>[A-Z0-9][\w./-]*\d[\w./-]*|[A-Z][\w-]+)",
                    re.I)
 SERIAL = re.compile(r"\b(?:serial(?:\s+(?:number|no\.?|#))?|s/n|sn)\s*[:#]?\s*(?P<s>[A-Z0-9][A-Z0-9-]{3,})", re.I)
-YEAR = re.compile(r"\b(?:installed|put in|new|built|replaced|from|dated|since|manufactured|bought|purchased|"
+YEAR = re.compile(r"\b(?:installed|put in|new|built|replaced|from|dated|date|since|manufactured|bought|purchased|"
                   r"made)\s+(?:in\s+|around\s+|about\s+|circa\s+|back in\s+)*(?P<y>(?:19|20)\d\d)\b(?!s)", re.I)
 LEADING_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?=[A-Z]|\w+\s+(?:furnace|boiler|water heater|heat pump))")
 AGE = re.compile(r"\b(?:about |around |roughly |approximately |over |nearly |almost )?\d+\s*(?:\+\s*)?years? old\b",
@@ -29,6 +29,9 @@ LOCATION = re.compile(r"\b(?:in|on|at|under|behind|beside|by|outside|off)\s+(?:t
                       r"kitchen|bathroom|ensuite|closet|back ?yard|side yard|roof|side of (?:the )?house|"
                       r"main floor|upstairs hallway|hallway|pool shed|shed|yard)\b", re.I)
 UNITS = re.compile(r"^(?:gal|gallons?|ft|feet|foot|inch|inches|amps?|tons?|btu|kw|l|litres?|liters?|%)$", re.I)
+REPLACED_ONE = re.compile(r"\b(?:old|previous|former|original) (?:one|unit)\b", re.I)
+TOOL_CUE = re.compile(r"\b(?:brought|bring|used|use|using|needed|need|needs|required|requires?|took|take|ran|run|"
+                      r"had to|grab|rent(?:ed)?|borrowed|with (?:the|a|an|our|my)|get|got|pack|load)\b", re.I)
 STOP_MODEL = {"from", "in", "on", "at", "is", "was", "with", "and", "unit", "the", "a", "an", "still", "that",
               "which", "under", "by", "outside", "out", "for", "to", "installed", "model", "serial"}
 
@@ -37,7 +40,7 @@ FOLLOW_CUE = (r"(?:recommend(?:ed|s)?|suggest(?:ed|s)?|advised?|advise[sd]|shoul
               r"customer wants|wants)")
 WHEN = (r"(?:again\s+)?(?:in|within|after|every|each|once (?:a|every))\s+(?:about\s+|around\s+|another\s+)?"
         r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|"
-        r"couple of|few)?\s*(?P<unit>months?|years?|weeks?|yr|mo)\b")
+        r"couple of|few)?\s*(?P<unit>months?|years?|weeks?|yrs?|mos?|wks?)\b")
 FOLLOW_UP = [
     re.compile(FOLLOW_CUE + r"\s+(?:(?:that\s+)?(?:we|they|you|the customer)\s+)?(?:to\s+)?(?:(?:a|an|the|another|"
                r"their|his|her)\s+)?(?P<service>[a-z][\w\s/-]*?)\s+" + WHEN, re.I),
@@ -78,16 +81,15 @@ def _model_after_brand(sentence: str, brand: re.Match) -> str | None:
     return " ".join(model) or None
 
 
-def _brand_near(sentence: str, found: Mention) -> re.Match | None:
-    """A brand written just before the appliance ("Lennox furnace") or in its clause after it ("is a Lennox")."""
-    before = BRAND.search(sentence, max(0, found.start - 30), found.start)
-    after_end = re.search(r"[;.]|,(?!\s*(?:a|an|the)?\s*[A-Z])", sentence[found.end:])
-    after = BRAND.search(sentence, found.end, found.end + (after_end.start() if after_end else len(sentence)))
-    return before or after
+def _brand_near(sentence: str, found: Mention, segment_end: int) -> re.Match | None:
+    """A brand written just before the appliance ("Lennox furnace") or after it before the next one
+    ("fridge making noise, it's a Samsung")."""
+    return BRAND.search(sentence, max(0, found.start - 30), found.start) or BRAND.search(sentence, found.end,
+                                                                                         segment_end)
 
 
-def _appliance(sentence: str, found: Mention, segment: str) -> Appliance | None:
-    brand = _brand_near(sentence, found) if found.start >= 0 else BRAND.search(segment)
+def _appliance(sentence: str, found: Mention, segment: str, segment_end: int = 0) -> Appliance | None:
+    brand = _brand_near(sentence, found, segment_end) if found.start >= 0 else BRAND.search(segment)
     explicit = MODEL.search(segment)
     model = explicit.group("m").rstrip(".,") if explicit else (_model_after_brand(segment, brand) if brand else None)
     serial = SERIAL.search(segment)
@@ -125,6 +127,8 @@ def _is_appliance(sentence: str, found: Mention) -> bool:
 def appliances(sentence: str, *, after: str | None = None) -> list[Appliance]:
     """The customer's appliances a sentence names with a make, model, serial or year. A sentence naming a
     brand but no appliance ("Viessmann Vitodens 100 in the mechanical room") speaks of the one before it."""
+    if REPLACED_ONE.search(sentence):
+        return []   # "the old one was a Honeywell": not what the customer has now
     found = [m for m in _things(sentence) if _is_appliance(sentence, m)]
     if not found and after and (brand := BRAND.search(sentence)):
         appliance = _appliance(sentence, Mention(-1, -1, after), sentence[brand.start():])
@@ -134,7 +138,7 @@ def appliances(sentence: str, *, after: str | None = None) -> list[Appliance]:
         # each appliance owns its stretch of the sentence: from the previous one's end to the next one's start
         start = found[i - 1].end if i else 0
         end = found[i + 1].start if i + 1 < len(found) else len(sentence)
-        appliance = _appliance(sentence, thing, sentence[start:end])
+        appliance = _appliance(sentence, thing, sentence[start:end], end)
         if appliance and all(a.type != appliance.type or a.make != appliance.make for a in out):
             out.append(appliance)
     return out
@@ -180,8 +184,8 @@ def _tool_phrase(text: str, found: Mention) -> str:
 
 def tools(sentence: str) -> list[str]:
     """What the technician had to bring (never the customer's appliances)."""
-    if re.search(r"\b(?:no|didn't|did not|don't) need\b", sentence, re.I):
-        return []
+    if re.search(r"\b(?:no|didn't|did not|don't) need\b", sentence, re.I) or not TOOL_CUE.search(sentence):
+        return []   # a tool named without being brought or used is a part of something ("compressor sounds ok")
     return [_tool_phrase(sentence, m) for m in _things(sentence)
             if m.phrase in TOOLS and not (m.phrase in TOOL_OR_APPLIANCE and _is_appliance(sentence, m))
             and not _pet_snake(sentence, m)]
@@ -203,9 +207,10 @@ def _months(n: str | None, unit: str) -> int:
 
 
 def _service(text: str) -> str:
+    text = re.sub(r"^(?:come back|return|go back)\s+(?:to|for)\s+", "", text.strip(), flags=re.I)
     text = re.sub(r"^(?:to|we|they|them|it|that|a|an|the|another|getting|get|having|have|do|doing)\s+", "",
-                  text.strip(), flags=re.I)
-    text = re.sub(r"\s+(?:again|done|it|them)$", "", text, flags=re.I)
+                  text, flags=re.I)
+    text = re.sub(r"\s+(?:again|done|it|them|due|is due|are due)$", "", text, flags=re.I)
     return tidy(text)
 
 

@@ -46,7 +46,7 @@ BRANDS = ["A.O. Smith", "AO Smith", "American Standard", "Amana", "Aprilaire", "
           "Sta-Rite", "Rachio", "Hunter", "Rain Bird", "Chamberlain", "LiftMaster", "Genie"]
 
 # What a technician brings: the head noun of the phrase ("28 ft extension ladder" ends in "ladder").
-TOOLS = {"ladder", "ladders", "stepladder", "step ladder", "scaffold", "scaffolding", "harness", "boom lift",
+TOOLS = {"ladder", "ladders", "anchor kit", "fall arrest kit", "stepladder", "step ladder", "scaffold", "scaffolding", "harness", "boom lift",
          "scissor lift", "bucket truck", "submersible pump", "vacuum pump", "transfer pump", "utility pump",
          "trash pump", "shop vac", "shop-vac", "wet vac", "wet-vac", "wet/dry vac", "inspection camera",
          "sewer camera", "drain camera", "snake", "drain snake", "auger", "jetter", "hydro jetter",
@@ -102,5 +102,5 @@ DEMOGRAPHICS: list[tuple[str, str]] = [
 
 LANGUAGES = ("Spanish|Portuguese|Mandarin|Cantonese|French|Punjabi|Hindi|Italian|Polish|Tagalog|Korean|Vietnamese|"
              "Arabic|Farsi|Persian|Russian|Ukrainian|Greek|Tamil|Urdu|German|Japanese|Gujarati|Somali|Turkish")
-PLACES = ("driveway|garage|street|side yard|backyard|back yard|front yard|front lawn|lawn|carport|meter|road|"
+PLACES = ("driveway|drive|garage|street|side yard|backyard|back yard|front yard|front lawn|lawn|carport|meter|road|"
           "laneway|lane|alley|curb|parking pad|visitor parking|side of the house")

@@ -23,12 +23,14 @@ NOT_NAMES = {"He", "She", "They", "It", "The", "A", "An", "And", "But", "Very", 
              "Mrs", "Ms", "Dr", "Tenant", "Landlord", "Used", "Needed", "Had", "Note", "Mind", "Watch", "Dog",
              "Cat", "Also", "Just", "Be", "Let", "Nice", "No", "Yes", "Lab"}
 PET_NAMES = [re.compile(rf"\b(?:named|called|name is|name's)\s+({NAME})"),
-             re.compile(rf"(?:,|\bis)\s+({NAME})(?:\s+(?:and|&)\s+({NAME}))?(?=\s*(?:,|\.|$|\s+(?:is|are|who|they|"
-                        rf"barks?|hides?|likes?|loves?|runs?|bites?|nips?)\b))"),
-             re.compile(rf"^({NAME}),\s+(?:a|an|the|our)\b")]
+             re.compile(rf"(?:,|\bis)\s+({NAME})(?:\s+(?:and|&|\+)\s+({NAME}))?(?=\s*(?:,|\.|$|\s+(?:is|are|who|"
+                        rf"they|barks?|hides?|likes?|loves?|runs?|bites?|nips?)\b))"),
+             re.compile(rf"^({NAME}),\s+(?:a|an|the|our)\b"),
+             re.compile(rf"(?i:\b(?:dog|cat|puppy|kitten|parrot|bird|rabbit|bunny))\s+({NAME})\b")]
 
 VEHICLES = [(r"\b(?i:electric car|tesla|electric vehicle|hybrid car)\b|\bEV\b(?!\s+charger)", "electric car"),
-            (r"(?i:\b(?:pickup(?: truck)?|truck)\b)(?<!bucket truck)(?<!boom truck)", "truck"), (r"(?i:\bvan\b)", "van"),
+            (r"(?i:\b(?:pickup(?: truck)?|truck|F-?150|F-?250|silverado|tacoma|tundra|sierra)\b)(?<!bucket truck)"
+             r"(?<!boom truck)|\bRam\b", "truck"), (r"(?i:\bvan\b)", "van"),
             (r"(?i:\bboat\b)", "boat"), (r"\bRV\b|(?i:\b(?:camper|motorhome|trailer)\b)", "rv"),
             (r"(?i:\bmotorcycles?\b|\bmotorbike\b)", "motorcycle"), (r"(?i:\b(?:car|SUV|sedan)\b)", "car")]
 VEHICLE_PLACE = re.compile(rf"\b(?P<prep>in|on|across|behind|beside|by|at|into)?\s*(?:the\s+)?(?P<place>{PLACES})\b",
@@ -52,9 +54,13 @@ ACCESS = [r"\b(?:side |front |back |main |garage |community |building )?(?:gate|
           r"stairway)\b[^,;]*", r"\bdriveway is (?:steep|icy|slippery|narrow)\b[^,;]*", r"\basbestos\b[^,;]*",
           r"\bmou?ld\b[^,;]*", r"\blow (?:clearance|ceiling|beam|doorway)s?\b[^,;]*", r"\bblocks? (?:the )?"
           r"(?:path|access|way|door|gate|entrance|walkway)\b[^,;]*", r"\bramp\b[^,;]*", r"\bwatch (?:out )?for\b"
-          r"[^,;]*", r"\bbeware of (?!(?:the |a )?dogs?\b)[^,;]*", r"\balarm (?:panel|system)\b[^,;]*",
+          r"[^,;]*", r"\bwatch (?:the|your) (?:door|step|gate|head|stairs)\b", r"\bbeware of (?!(?:the |a )?dogs?\b)[^,;]*", r"\balarm (?:panel|system)\b[^,;]*",
           r"\bdisarm\b[^,;]*", r"\bpoison ivy\b[^,;]*", r"\belectric fence\b[^,;]*"]
-CONTINUES = re.compile(r"^(?:lift|push|pull|jiggle|turn|enter|use|ring|knock|take|wait|go|park|code\b|then)\b", re.I)
+# A clause about a way in is an access note even in words no pattern has ("gate is on a timer").
+ACCESS_WORDS = re.compile(r"\b(?:gate|entrance|lockbox|lock box|buzzer|concierge|intercom|doorman|back lane|laneway)\b",
+                          re.I)
+CONTINUES = re.compile(r"^(?:lift|push|pull|jiggle|turn|enter|use|ring|knock|take|wait|go|park|code\b|then|call)\b",
+                       re.I)
 
 PREFERENCES = [r"\bprefers?\s+(?:that\s+)?(?:we\s+|us\s+|to\s+)?(?P<v>.+)", r"\b(?:would like|likes|wants|"
                r"asked (?:us )?(?:to|that we)|requests?|requested|asks)\s+(?:us\s+|that we\s+|to\s+)?"
@@ -65,14 +71,14 @@ PREFERENCES = [r"\bprefers?\s+(?:that\s+)?(?:we\s+|us\s+|to\s+)?(?P<v>.+)", r"\b
                r"\bonly (?:wants|books|does|on|after|before|in the)\b[^,;]*", r"\b(?:weekday |weekend )?"
                r"(?:mornings?|afternoons?|evenings?) only\b", r"\bno (?:visits|appointments|calls|work|texts|"
                r"weekends|mornings|evenings)\b[^,;]*", r"\bnot (?:before|after) \d+[^,;]*", r"\bappointments? "
-               r"(?:after|before|between) \d+[^,;]*", r"\bpays? (?:by |with |in |via )?(?:cash|cheque|check|"
-               r"e-?transfers?|credit card|card|debit|etransfer|interac)\b[^,;]*", r"\b(?:cash|cheque|e-?transfer) "
+               r"(?:after|before|between) \d+[^,;]*", r"\bpays? (?:by |with |in |via )?(?:cash|cheques?|checks?|"
+               r"e-?transfers?|credit card|card|debit|etransfer|interac|visa|mastercard|amex)\b[^,;]*", r"\b(?:cash|cheque|e-?transfer) "
                r"(?:payment|only)\b", r"\b(?:daughter|son|wife|husband|partner|neighbou?r|landlord|property "
                r"manager|caretaker|super)\b[^,;]*\b(?:handles?|books?|approves?|will be|must be|lets us in|"
                r"deals with|arranges?|pays)\b[^,;]*", r"\bcall (?:the )?(?:landlord|owner|property manager) first\b",
                rf"\bspeaks? (?:only )?(?:{LANGUAGES})\b", r"\bsame (?:technician|tech|person)\b[^,;]*",
                r"\balways (?:send|ask for|book) \w+", r"\bshoes off\b[^,;]*", r"\b(?:booties|shoe covers)\b[^,;]*",
-               r"\b(?:please )?don'?t (?:ring|knock|call|use|park)\b[^,;]*", r"\bemail (?:for )?invoices\b",
+               r"\b(?:please )?don'?t (?:ring|knock|call|use|park|come|arrive|book|text)\b[^,;]*", r"\b(?:before|after) noon\b", r"\bemail (?:for )?invoices\b",
                r"\b(?:invoices?|receipts?) by email\b", r"\bno weekends\b", r"\bcall (?:the )?\w+ first\b"]
 
 DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b", r"\bstor(?:e)?ys?\b",
@@ -149,7 +155,11 @@ def _vehicles(notes: str) -> list[Vehicle]:
 
 
 def _vehicle_note(sentence: str) -> str | None:
-    """Where it stands: "parks in driveway", "blocks side yard", "charges in garage"."""
+    """Where it stands, or what it blocks: "parks in driveway", "blocks gas meter", "charges in garage"."""
+    blocks = re.search(r"\bblock(?:s|ing)\s+(?:the\s+)?(?P<what>[\w ]{2,25}?)\s*(?:[,.;]|$|\s+(?:in|when|during|"
+                       r"at|on|for)\b)", sentence, re.I)
+    if blocks:
+        return f"blocks {blocks.group('what').lower()}"
     where = VEHICLE_PLACE.search(sentence)
     if not where:
         return None
@@ -159,7 +169,8 @@ def _vehicle_note(sentence: str) -> str | None:
                                          before, re.I)
     verb = verb_match.group("verb").lower() if verb_match else ""
     prep = (where.group("prep") or ("" if verb.startswith("block") else "in")).lower()
-    return " ".join(p for p in (verb, prep, where.group("place").lower()) if p)
+    place = where.group("place").lower()
+    return " ".join(p for p in (verb, prep, "driveway" if place == "drive" else place) if p)
 
 
 def _first(parts: list[str], patterns: list[str]) -> list[tuple[str, str]]:
@@ -191,7 +202,7 @@ def _access(sentence_parts: list[list[str]]) -> list[tuple[str, str]]:
     for parts in sentence_parts:
         previous = None
         for part in parts:
-            hit = _every(part, ACCESS)
+            hit = _every(part, ACCESS) or (part if ACCESS_WORDS.search(part) and not NOT_DETAILS.match(part) else None)
             if hit:
                 out.append((part, re.sub(r"\bgate (?:must|should|needs to) (?:stay|be|remain)\b", "keep gate", hit)))
                 previous = len(out) - 1

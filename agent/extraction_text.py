@@ -17,6 +17,7 @@ NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5
 def sentences(notes: str) -> list[str]:
     """The notes' sentences, parentheses opened up into commas ("furnace (model ML180)")."""
     text = re.sub(r"\s*\(\s*", ", ", notes).replace(")", ",")
+    text = re.sub(r"\bw/(?=\s)", "with", text)
     return [s.strip(" ,;") for s in SENTENCE_END.split(text) if s and s.strip(" ,;.")]
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from agent.extractor import Extractor, RuleExtractor
 from fieldbook.bench.extraction_examples import EXAMPLES, HELD_OUT
+from fieldbook.bench.extraction_held_out_b import HELD_OUT_B
 
 STOPWORDS = {"the", "a", "an", "on", "in", "of", "for", "at", "with", "to", "and", "is", "are", "be", "by"}
 MIN_JACCARD = 0.5
@@ -69,10 +70,12 @@ async def run(extractor: Extractor) -> dict[str, Any]:
     started = time.perf_counter()
     tuned = await run_set(extractor, EXAMPLES)
     held = await run_set(extractor, HELD_OUT)
-    return {"engine": tuned["engine"], "scores": score(tuned["pairs"] + held["pairs"]),
+    held_b = await run_set(extractor, HELD_OUT_B)
+    return {"engine": tuned["engine"], "scores": score(tuned["pairs"] + held["pairs"] + held_b["pairs"]),
             "scores_tuned_set": score(tuned["pairs"]), "scores_held_out": score(held["pairs"]),
+            "scores_held_out_b": score(held_b["pairs"]),
             "match_rule": f"string Jaccard >= {MIN_JACCARD}", "seconds": round(time.perf_counter() - started, 3),
-            "examples": tuned["rows"], "held_out_examples": held["rows"]}
+            "examples": tuned["rows"], "held_out_examples": held["rows"], "held_out_b_examples": held_b["rows"]}
 
 
 async def run_set(extractor: Extractor, examples: list[dict]) -> dict[str, Any]:
@@ -92,7 +95,8 @@ async def run_set(extractor: Extractor, examples: list[dict]) -> dict[str, Any]:
 def main(out: Path | None) -> int:
     """Run the benchmark with the rule-based extractor; print the scores and write the JSON report."""
     report = asyncio.run(run(RuleExtractor()))
-    print(json.dumps({k: report[k] for k in ("engine", "scores", "scores_tuned_set", "scores_held_out")}, indent=2))
+    print(json.dumps({k: report[k] for k in ("engine", "scores", "scores_tuned_set", "scores_held_out",
+                                             "scores_held_out_b")}, indent=2))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")
