@@ -21,6 +21,7 @@ MODEL = re.compile(r"\bmodel(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?P<m>[A-Z0-9][
 SERIAL = re.compile(r"\b(?:serial(?:\s+(?:number|no\.?|#))?|s/n|sn)\s*[:#]?\s*(?P<s>[A-Z0-9][A-Z0-9-]{3,})", re.I)
 YEAR = re.compile(r"\b(?:installed|put in|new|built|replaced|from|dated|date|since|manufactured|bought|purchased|"
                   r"made)\s+(?:in\s+|around\s+|about\s+|circa\s+|back in\s+)*(?P<y>(?:19|20)\d\d)\b(?!s)", re.I)
+BARE_YEAR = re.compile(r"(?:^|,\s*)(?P<y>(?:19|20)\d\d)(?=\s*(?:,|$))")
 LEADING_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?=[A-Z]|\w+\s+(?:furnace|boiler|water heater|heat pump))")
 AGE = re.compile(r"\b(?:about |around |roughly |approximately |over |nearly |almost )?\d+\s*(?:\+\s*)?years? old\b",
                  re.I)
@@ -32,15 +33,18 @@ UNITS = re.compile(r"^(?:gal|gallons?|ft|feet|foot|inch|inches|amps?|tons?|btu|k
 REPLACED_ONE = re.compile(r"\b(?:old|previous|former|original) (?:one|unit)\b", re.I)
 TOOL_CUE = re.compile(r"\b(?:brought|bring|used|use|using|needed|need|needs|required|requires?|took|take|ran|run|"
                       r"had to|grab|rent(?:ed)?|borrowed|with (?:the|a|an|our|my)|get|got|pack|load)\b", re.I)
+# "Bring a spare zone valve next time": a part to bring, whatever its name.
+BRING_PART = re.compile(r"\bbring\s+(?:a|an|the|some|extra)?\s*(?P<part>(?:spare|extra|replacement|new)\s+[\w -]+?)"
+                        r"(?:\s+(?:next time|next visit|for|to|when)\b|[,.;]|$)", re.I)
 STOP_MODEL = {"from", "in", "on", "at", "is", "was", "with", "and", "unit", "the", "a", "an", "still", "that",
               "which", "under", "by", "outside", "out", "for", "to", "installed", "model", "serial"}
 
 FOLLOW_CUE = (r"(?:recommend(?:ed|s)?|suggest(?:ed|s)?|advised?|advise[sd]|should (?:have|get|do|book|schedule|"
               r"plan)|needs?|will need|due for|schedule|book|come back for|return for|plan(?: for)?|"
               r"customer wants|wants)")
-WHEN = (r"(?:again\s+)?(?:in|within|after|every|each|once (?:a|every))\s+(?:about\s+|around\s+|another\s+)?"
+WHEN = (r"(?:(?:again\s+)?(?:in|within|after|every|each|once (?:a|every))\s+(?:about\s+|around\s+|another\s+)?"
         r"(?P<n>\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|eighteen|twenty-four|"
-        r"couple of|few)?\s*(?P<unit>months?|years?|weeks?|yrs?|mos?|wks?)\b")
+        r"couple of|few)?\s*(?P<unit>months?|years?|weeks?|yrs?|mos?|wks?)\b|next\s+(?P<unit2>year|month|spring|fall)\b)")
 FOLLOW_UP = [
     re.compile(FOLLOW_CUE + r"\s+(?:(?:that\s+)?(?:we|they|you|the customer)\s+)?(?:to\s+)?(?:(?:a|an|the|another|"
                r"their|his|her)\s+)?(?P<service>[a-z][\w\s/-]*?)\s+" + WHEN, re.I),
@@ -96,6 +100,7 @@ def _appliance(sentence: str, found: Mention, segment: str, segment_end: int = 0
     year = YEAR.search(segment) or LEADING_YEAR.search(segment)
     if not (brand or model or serial or year):
         return None   # "swapped the capacitor on the condenser": nothing to record
+    year = year or BARE_YEAR.search(segment)   # "(model GB142, 2014)": a year beside a named appliance
     where = LOCATION.search(segment)
     location = where.group("loc").lower() if where else None
     return Appliance(type=_type(sentence, found), make=CANONICAL_BRAND[brand.group(0).lower()] if brand else None,
@@ -186,9 +191,11 @@ def tools(sentence: str) -> list[str]:
     """What the technician had to bring (never the customer's appliances)."""
     if re.search(r"\b(?:no|didn't|did not|don't) need\b", sentence, re.I) or not TOOL_CUE.search(sentence):
         return []   # a tool named without being brought or used is a part of something ("compressor sounds ok")
-    return [_tool_phrase(sentence, m) for m in _things(sentence)
-            if m.phrase in TOOLS and not (m.phrase in TOOL_OR_APPLIANCE and _is_appliance(sentence, m))
-            and not _pet_snake(sentence, m)]
+    named = [_tool_phrase(sentence, m) for m in _things(sentence)
+             if m.phrase in TOOLS and not (m.phrase in TOOL_OR_APPLIANCE and _is_appliance(sentence, m))
+             and not _pet_snake(sentence, m)]
+    spare = BRING_PART.search(sentence)
+    return named + ([tidy(spare.group("part"))] if spare and not named else [])
 
 
 def _pet_snake(sentence: str, found: Mention) -> bool:
@@ -196,6 +203,8 @@ def _pet_snake(sentence: str, found: Mention) -> bool:
 
 
 def _months(n: str | None, unit: str) -> int:
+    if unit in ("spring", "fall"):
+        return 6
     count = number(n) if n else 1
     count = count or 1
     unit = unit.lower()
@@ -221,7 +230,7 @@ def follow_up(sentence: str) -> FollowUp | None:
             match = pattern.search(part)
             if match and _service(match.group("service")):
                 return FollowUp(service=_service(match.group("service")),
-                                months=_months(match.group("n"), match.group("unit")))
+                                months=_months(match.group("n"), match.group("unit") or match.group("unit2")))
     annual = ANNUAL.search(sentence)
     if annual:
         return FollowUp(service=_service(annual.group("service")), months=12)

@@ -24,7 +24,8 @@ APPLIANCES: dict[str, str] = {
     "electrical panel": "electrical panel", "breaker panel": "electrical panel", "fireplace": "fireplace",
     "standby generator": "standby generator", "generator": "generator", "irrigation controller":
     "irrigation controller", "sprinkler controller": "irrigation controller", "garage door opener":
-    "garage door opener", "range hood": "range hood", "toilet": "toilet", "water filter": "water filter",
+    "garage door opener", "tankless": "tankless water heater", "ev charger": "ev charger", "charger": "ev charger",
+    "range hood": "range hood", "toilet": "toilet", "water filter": "water filter",
     "uv system": "uv system", "backflow preventer": "backflow preventer", "boiler system": "boiler",
 }
 # Words that stay in front of the type: a tankless water heater is not just a water heater.
@@ -87,10 +88,10 @@ AMBIGUOUS_ANIMALS = {"lab", "snake", "boxer", "bird", "birds", "jack"}
 
 DEMOGRAPHICS: list[tuple[str, str]] = [
     (r"\bsingle (?:mom|mother|dad|father|parent)\b", "single parent"),
-    (r"\bretired couple\b", "retired couple"),
-    (r"\byoung couple\b|\bnewlyweds?\b", "young couple"),
+    (r"\bretired couple\b|\bboth retired\b", "retired couple"),
     (r"\byoung family\b|\bfamily with\b.*\b(?:kids|children|newborn|baby|toddlers?|infant)\b|\bnew parents\b"
      r"|\b(?:newborn|new baby|toddlers?|infant)\b|\bwith (?:a )?baby\b|\byoung (?:kids|children)\b", "young family"),
+    (r"\byoung couple\b|\bnewlyweds?\b", "young couple"),
     (r"\belderly\b|\bolder (?:lady|man|woman|gentleman|couple|customer|homeowner|gent)\b|\bin (?:her|his|their) "
      r"(?:late )?(?:seventies|eighties|nineties|70s|80s|90s)\b|\b(?:7|8|9)\d[- ]years?[- ]old (?:lady|man|woman|"
      r"gentleman|customer|homeowner)\b", "elderly"),

@@ -26,13 +26,14 @@ PET_NAMES = [re.compile(rf"\b(?:named|called|name is|name's)\s+({NAME})"),
              re.compile(rf"(?:,|\bis)\s+({NAME})(?:\s+(?:and|&|\+)\s+({NAME}))?(?=\s*(?:,|\.|$|\s+(?:is|are|who|"
                         rf"they|barks?|hides?|likes?|loves?|runs?|bites?|nips?)\b))"),
              re.compile(rf"^({NAME}),\s+(?:a|an|the|our)\b"),
-             re.compile(rf"(?i:\b(?:dog|cat|puppy|kitten|parrot|bird|rabbit|bunny))\s+({NAME})\b")]
+             re.compile(rf"(?i:\b(?:{'|'.join(sorted((re.escape(a) for a in ANIMALS), key=len, reverse=True))}))"
+                        rf"\s+({NAME})\b(?!\s+(?:[A-Z]|and\s+[A-Z]))")]
 
 VEHICLES = [(r"\b(?i:electric car|tesla|electric vehicle|hybrid car)\b|\bEV\b(?!\s+charger)", "electric car"),
             (r"(?i:\b(?:pickup(?: truck)?|truck|F-?150|F-?250|silverado|tacoma|tundra|sierra)\b)(?<!bucket truck)"
              r"(?<!boom truck)|\bRam\b", "truck"), (r"(?i:\bvan\b)", "van"),
-            (r"(?i:\bboat\b)", "boat"), (r"\bRV\b|(?i:\b(?:camper|motorhome|trailer)\b)", "rv"),
-            (r"(?i:\bmotorcycles?\b|\bmotorbike\b)", "motorcycle"), (r"(?i:\b(?:car|SUV|sedan)\b)", "car")]
+            (r"(?i:\bboat\b)", "boat"), (r"\bRV\b|(?i:\b(?:camper|motorhome)\b)(?!\s+van)", "rv"),
+            (r"(?i:\bmotorcycles?\b|\bmotorbike\b)", "motorcycle"), (r"(?i:\b(?:cars?|SUVs?|sedan)\b)", "car")]
 VEHICLE_PLACE = re.compile(rf"\b(?P<prep>in|on|across|behind|beside|by|at|into)?\s*(?:the\s+)?(?P<place>{PLACES})\b",
                            re.I)
 VEHICLE_VERB = re.compile(r"\b(?P<verb>parks?|parked|charges?|charged|sits?|stays?|kept|stored|blocks?|blocking)\b"
@@ -41,14 +42,15 @@ VEHICLE_VERB = re.compile(r"\b(?P<verb>parks?|parked|charges?|charged|sits?|stay
 ACCESS = [r"\b(?:side |front |back |main |garage |community |building )?(?:gate|garage|door|alarm|lock ?box|keypad|"
           r"building|entry|entrance|house) code\b[^,;]*", r"^(?:the )?code\b[^,;]*\d{3,}", r"\bbuzz(?:er)?\s*#?\d+",
           r"\bunit\s*#?\d+\b.*\bbuzz", r"\b(?:lock ?box|key ?box|key safe)\b[^,;]*", r"\bkey (?:is )?(?:under|in|"
-          r"behind|on|with|at)\b[^,;]*", r"\b(?:keep|close|latch|lock|shut)\s+(?:the\s+)?(?:[\w-]+\s+)?(?:gate|door|"
+          r"behind|on|with|at)\b[^,;]*", r"\b(?:keep|close|latch|lock|shut)\s+(?:the\s+)?(?:[\w-]+\s+){0,2}(?:gate|door|"
           r"doors|fence|garage)s?\b[^,;]*", r"\bgate (?:must|should|needs to) (?:stay|be|remain) \w+",
           r"\b(?:side |front |back )?gate (?:sticks|is stiff|is broken|latch|is locked|opens)\b[^,;]*",
           r"\b(?:use|enter (?:through|via|by|from)|access (?:is )?(?:through|via|from)|come (?:in )?(?:through|to)|"
           r"go (?:through|around))\s+(?:the\s+)?[^,;]*\b(?:door|entrance|gate|garage|side|back|front)\b[^,;]*",
           r"\bknock loudly\b", r"\bring (?:the )?(?:door)?bell (?:twice|loudly)\b", r"\bpark (?:on|in|at|behind|"
           r"across|beside|by)\b[^,;]*", r"\b(?:visitor|street) (?:parking|spots?)\b[^,;]*", r"\bno parking\b[^,;]*",
-          r"\b(?:service|freight) elevator\b[^,;]*", r"\bconcierge\b[^,;]*", r"\bfront desk\b[^,;]*",
+          r"\b(?:(?:service|freight) elevator|(?:book|reserve|use) the elevator)\b[^,;]*",
+          r"\b(?:certificate of insurance|coi)\b[^,;]*", r"\b(?:padlock(?:ed)?|combination|combo)\b[^,;]*", r"\bconcierge\b[^,;]*", r"\bfront desk\b[^,;]*",
           r"\bsign in\b[^,;]*", r"\b(?:wasp|hornet|bee|yellow ?jacket)s?'?s? nests?\b[^,;]*", r"\b(?:loose|broken|"
           r"rotten|icy|slippery|uneven|steep|narrow) (?:step|steps|stairs?|railing|deck|walkway|path|driveway|"
           r"stairway)\b[^,;]*", r"\bdriveway is (?:steep|icy|slippery|narrow)\b[^,;]*", r"\basbestos\b[^,;]*",
@@ -74,11 +76,12 @@ PREFERENCES = [r"\bprefers?\s+(?:that\s+)?(?:we\s+|us\s+|to\s+)?(?P<v>.+)", r"\b
                r"(?:after|before|between) \d+[^,;]*", r"\bpays? (?:by |with |in |via )?(?:cash|cheques?|checks?|"
                r"e-?transfers?|credit card|card|debit|etransfer|interac|visa|mastercard|amex)\b[^,;]*", r"\b(?:cash|cheque|e-?transfer) "
                r"(?:payment|only)\b", r"\b(?:daughter|son|wife|husband|partner|neighbou?r|landlord|property "
-               r"manager|caretaker|super)\b[^,;]*\b(?:handles?|books?|approves?|will be|must be|lets us in|"
+               r"manager|caretaker|super|nephew|niece|grandson|granddaughter|brother|sister|mother|father|mom|dad|"
+               r"caregiver|roommate)\b[^,;]*\b(?:handles?|books?|approves?|will be|must be|lets us in|"
                r"deals with|arranges?|pays)\b[^,;]*", r"\bcall (?:the )?(?:landlord|owner|property manager) first\b",
                rf"\bspeaks? (?:only )?(?:{LANGUAGES})\b", r"\bsame (?:technician|tech|person)\b[^,;]*",
                r"\balways (?:send|ask for|book) \w+", r"\bshoes off\b[^,;]*", r"\b(?:booties|shoe covers)\b[^,;]*",
-               r"\b(?:please )?don'?t (?:ring|knock|call|use|park|come|arrive|book|text)\b[^,;]*", r"\b(?:before|after) noon\b", r"\bemail (?:for )?invoices\b",
+               r"\b(?:please )?don'?t (?:ring|knock|call|use|park|come|arrive|book|text)\b[^,;]*", r"\b(?:before|after) noon\b", r"\b\w+ instead of \w+(?: \w+)?", r"\bemail (?:for )?invoices\b",
                r"\b(?:invoices?|receipts?) by email\b", r"\bno weekends\b", r"\bcall (?:the )?\w+ first\b"]
 
 DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b", r"\bstor(?:e)?ys?\b",
@@ -145,12 +148,22 @@ def _pets(notes: str) -> list[Pet]:
 
 
 def _vehicles(notes: str) -> list[Vehicle]:
+    """One vehicle per kind a sentence names; with two, each reads the part of the sentence about it."""
     found: list[Vehicle] = []
     for sentence in sentences(notes):
+        kinds: list[tuple[int, str]] = []
+        spans: list[tuple[int, int]] = []
         for pattern, kind in VEHICLES:
-            if re.search(pattern, sentence):
-                found.append(Vehicle(type=kind, note=_vehicle_note(sentence)))
-                break
+            match = re.search(pattern, sentence)
+            if match and not any(a <= match.start() < b or a < match.end() <= b for a, b in spans) \
+                    and not (kind == "rv" and any(k == "boat" for _, k in kinds)):   # a boat trailer is the boat's
+                kinds.append((match.start(), kind))
+                spans.append(match.span())
+        order = sorted(range(len(kinds)), key=lambda i: kinds[i][0])
+        for n, i in enumerate(order):
+            start = spans[order[n - 1]][1] if n else 0
+            end = kinds[order[n + 1]][0] if n + 1 < len(order) else len(sentence)
+            found.append(Vehicle(type=kinds[i][1], note=_vehicle_note(sentence[start:end])))
     return found
 
 
@@ -183,6 +196,21 @@ def _first(parts: list[str], patterns: list[str]) -> list[tuple[str, str]]:
                 out.append((part, match.group("v") if "(?P<v>" in pattern else match.group(0)))
                 break
     return out
+
+
+def _preferences(parts: list[str]) -> list[tuple[str, str]]:
+    """A clause's preference (what "prefers"/"wants" governs), else every preference cue it holds."""
+    out = []
+    for part, value in _first(parts, PREFERENCES):
+        governed = re.search(r"\b(?:prefers?|would like|likes|wants|asked|requests?|requested|asks)\b", part, re.I)
+        others = _every(part[:governed.start()] if governed else part, PREFERENCES[2:])
+        out.append((part, ", ".join(v for v in (others, value if governed else None) if v) or value))
+    return out
+
+
+def _without_reason(text: str) -> str:
+    """"only come on Tuesdays because she has dialysis" -> the preference without its reason."""
+    return re.split(r"\s+(?:because|since|as she|as he|as they|due to)\b", text, maxsplit=1, flags=re.I)[0]
 
 
 def _every(part: str, patterns: list[str]) -> str | None:
@@ -244,7 +272,7 @@ def _things(per_sentence: list[tuple[str, list[str]]]) -> tuple[list[Appliance],
         tools_found += sentence_tools
         next_service = next_service or follow_up(sentence)
         taken.update(p for p in parts if found or follow_up(p) or any(t.split()[-1] in p.lower() for t in sentence_tools)
-                     or any(re.search(v, p) for v, _ in VEHICLES))
+                     or any(re.search(v, p) for v, _ in VEHICLES) or ANIMAL.search(p))
     return owned, ages, tools_found, next_service, taken
 
 
@@ -254,7 +282,7 @@ def extract_rules(notes: str) -> ExtractedAttributes:
     owned, ages, tools_found, next_service, taken = _things(per_sentence)
     all_parts = [p for _, parts in per_sentence for p in parts]
     access = _access([parts for _, parts in per_sentence])
-    preferences = [(c, v) for c, v in _first(all_parts, PREFERENCES) if c not in {a for a, _ in access}]
+    preferences = [(c, _without_reason(v)) for c, v in _preferences(all_parts) if c not in {a for a, _ in access}]
     taken |= {c for c, _ in access} | {c for c, _ in preferences}
     return ExtractedAttributes(
         customer_demographic=_demographic(notes), pet=_pets(notes), vehicle=_vehicles(notes),

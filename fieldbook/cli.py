@@ -135,7 +135,7 @@ def cmd_bench_extraction(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from fieldbook.bench.extraction import main as bench_extraction
-    return bench_extraction(Path(args.out) if args.out else None)
+    return bench_extraction(Path(args.out) if args.out else None, settings=load_settings())
 
 
 def cmd_chat(args: argparse.Namespace) -> int:
@@ -204,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     ac.set_defaults(func=cmd_apikey_create)
 
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
-    be = bench.add_parser("extraction", help="precision and recall of the rule-based close-out extractor")
+    be = bench.add_parser("extraction", help="precision and recall of the close-out extractor: rules, and the model when LLM_* is set")
     be.add_argument("--out", default=None, help="write the JSON report here")
     be.set_defaults(func=cmd_bench_extraction)
     bc = bench.add_parser("channels", help="websocket conversations to a booking vs a bare echo; SMS webhook rate")

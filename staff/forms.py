@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from domain.equipment.models import EquipmentCreate
 from domain.errors import Invalid
 
 PAIR = re.compile(r"^\s*([a-z_]+)\s*:\s*(.+?)\s*$")
@@ -78,3 +79,21 @@ def line_from_form(form: dict[str, str], model: type[LineModel]) -> LineModel:
     except ValidationError as exc:
         raise Invalid("Choose a service or name the part, with a positive quantity and price.",
                       code="VALIDATION_ERROR") from exc
+
+
+EQUIPMENT_FIELDS = ("type", "make", "model", "serial", "install_year", "location")
+
+
+def equipment_from_form(form: dict[str, str]) -> list[EquipmentCreate]:
+    """Ticked rows of the step-2 equipment list (equip-N-keep, equip-N-type, equip-N-make ...)."""
+    out = []
+    for n in range(MAX_ROWS):
+        values = {f: form.get(f"equip-{n}-{f}", "").strip() for f in EQUIPMENT_FIELDS}
+        if form.get(f"equip-{n}-keep") != "on" or not values["type"]:
+            continue
+        try:
+            out.append(EquipmentCreate(**{k: v for k, v in values.items() if v}))
+        except ValidationError:
+            raise Invalid(f"Check the details of the {values['type'][:80]}: the year as 4 digits, short names.",
+                          code="VALIDATION_ERROR") from None
+    return out

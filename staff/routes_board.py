@@ -12,6 +12,7 @@ from domain.contacts.addresses import list_addresses
 from domain.contacts.attributes import attributes_by_contact
 from domain.contacts.service import get_contact, list_contacts
 from domain.conversations.transcripts import contact_conversations, get_transcript
+from domain.equipment.service import list_equipment
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.scheduling.models import AppointmentCreate
@@ -100,8 +101,10 @@ async def contact(request: Request, staff: Staff, contact_id: UUID):
         tickets = await contact_history(conn, contact_id=contact_id)
         invoices = await list_invoices(conn, contact_id=contact_id)
         conversations = await contact_conversations(conn, contact_id=contact_id)
+        equipment = await list_equipment(conn, contact_id=contact_id)
     return render(request, "contact.html", staff=staff, contact=person, attributes=attributes, addresses=addresses,
-                  tickets=tickets, invoices=invoices, conversations=conversations, value_text=value_text)
+                  tickets=tickets, invoices=invoices, conversations=conversations, value_text=value_text,
+                  equipment=equipment)
 
 
 @router.get("/conversations/{conversation_id}")

@@ -1,73 +1,19 @@
-"""The technician's side: the day, a job (clock, line items, notes) and the two-step close-out."""
+"""The technician's work on a job: clock, line items and the two-step close-out."""
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
-from decimal import Decimal
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 
 from agent.extractor import CATEGORIES, build_extractor
-from domain.catalog.service import list_services
-from domain.contacts.attributes import attributes_by_contact
 from domain.errors import Invalid
-from domain.invoices.service import list_invoices
-from domain.taxes.service import list_tax_rates
 from domain.tickets_work import closeout, service
 from domain.tickets_work.models import LineItemCreate, NextService
-from staff.forms import attributes_from_form, line_from_form, value_text
+from staff.forms import attributes_from_form, equipment_from_form, line_from_form, value_text
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
-
-
-def _day_bounds(staff, day: str | None) -> tuple[datetime, datetime, datetime]:
-    tz = ZoneInfo(staff.tenant.timezone)
-    try:
-        local = datetime.fromisoformat(day).date() if day else staff.clock.now().astimezone(tz).date()
-    except ValueError:
-        raise Invalid("The day must look like 2025-11-06.", code="VALIDATION_ERROR") from None
-    start = datetime.combine(local, time(0), tz)
-    return start, datetime.combine(local + timedelta(days=1), time(0), tz), start
-
-
-@router.get("/")
-async def home(staff: Staff):
-    return redirect("/staff/board" if staff.session.dispatches else "/staff/day")
-
-
-@router.get("/day")
-async def day(request: Request, staff: Staff, technician: UUID | None = None, date: str | None = None):
-    """Today's stops in order: address with a maps link, what to know about the customer, the job."""
-    tech_id = technician if staff.session.dispatches and technician else staff.session.technician_id
-    start, end, local = _day_bounds(staff, date)
-    async with staff.tx() as conn:
-        jobs = await service.technician_day(conn, technician_id=tech_id, start=start, end=end) if tech_id else []
-    return render(request, "day.html", staff=staff, jobs=jobs, day=local, value_text=value_text)
-
-
-async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra):
-    async with staff.tx() as conn:
-        ticket = await service.get_work_ticket(conn, ticket_id=ticket_id, only_technician=staff.only_technician)
-        lines = await service.list_line_items(conn, ticket_id=ticket_id)
-        items = await list_services(conn)
-        attributes = (await attributes_by_contact(conn, contact_ids=[ticket.contact_id])).get(
-            ticket.contact_id, {}) if ticket.contact_id else {}
-        invoices = await list_invoices(conn, ticket_id=ticket_id)
-        rates = await list_tax_rates(conn, active_only=True)
-    subtotal = sum((line.total for line in lines), Decimal(0))
-    tax = sum((line.tax for line in lines), Decimal(0))
-    return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, subtotal=subtotal,
-                  tax=tax, rates=rates,
-                  attributes=attributes, invoices=invoices, value_text=value_text,
-                  now=staff.clock.now(), **extra)
-
-
-@router.get("/tickets/{ticket_id}")
-async def ticket_page(request: Request, staff: Staff, ticket_id: UUID):
-    return await _ticket_page(request, staff, ticket_id)
 
 
 @router.post("/tickets/{ticket_id}/clock-in")
@@ -116,8 +62,11 @@ async def closeout_step1(request: Request, staff: Staff, form: Form, ticket_id: 
         ticket = await closeout.start_closeout(conn, ticket_id=ticket_id, duration_minutes=minutes, notes=notes,
                                                now=staff.clock.now(), only_technician=staff.only_technician)
         options = await closeout.next_visit_options(conn, tenant=staff.tenant, ticket=ticket, now=staff.clock.now())
-    extracted = (await _extractor(request).extract(notes)).attributes if notes.strip() else {}
-    return render(request, "closeout.html", staff=staff, ticket=ticket, extracted=list(extracted.items()),
+    extraction = await _extractor(request).extract(notes) if notes.strip() else None
+    return render(request, "closeout.html", staff=staff, ticket=ticket,
+                  extracted=list(extraction.contact_attributes.items()) if extraction else [],
+                  equipment=extraction.equipment if extraction else [],
+                  follow_up=extraction.follow_up if extraction else None,
                   categories=CATEGORIES, value_text=value_text, blank_rows=2, options=options,
                   tz=staff.tenant.tz)
 
@@ -136,7 +85,8 @@ def _next_service(form: dict[str, str]) -> NextService:
     tech, _, start = form.get("next_slot", "").partition("|") if action == "schedule_now" else ("", "", "")
     try:
         return NextService(action=action, months=int(months) if months and action == "reach_out" else None,
-                           technician_id=tech or None, start=start or None)
+                           technician_id=tech or None, start=start or None,
+                           service=form.get("follow_up_service", "").strip()[:200] or None)
     except ValueError:  # pydantic's ValidationError is a ValueError
         raise Invalid("Choose the next service, and the months for a reach-out.", code="VALIDATION_ERROR") from None
 
@@ -149,7 +99,7 @@ async def closeout_finalize(staff: Staff, form: Form, ticket_id: UUID):
         result = await closeout.finalize_closeout(
             conn, tenant=staff.tenant, ticket_id=ticket_id, author=staff.session.name,
             attributes=attributes_from_form(form), next_service=next_service, now=staff.clock.now(),
-            booked_by=staff.actor, only_technician=staff.only_technician)
+            booked_by=staff.actor, only_technician=staff.only_technician, equipment=equipment_from_form(form))
     url = f"/staff/invoices/{result.invoice_id}"
     if result.follow_up_code:
         state = "booked" if result.follow_up_appointment_id else "waiting"

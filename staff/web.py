@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
@@ -46,10 +47,37 @@ def quantity(value: Decimal) -> str:
     return f"{Decimal(value).normalize():f}"
 
 
+def cut_at_word(text: str, limit: int = 80) -> str:
+    """At most `limit` characters, cut at a word boundary with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit + 1].rsplit(" ", 1)[0] if " " in text[:limit + 1] else text[:limit]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+def job_title(ticket, limit: int = 80) -> str:
+    """A job's title once: its own title, or its description when the title only repeats the start of it
+    (requests from the chat get the description's first characters as title), cut at a word."""
+    title, description = (ticket.title or "").strip(), (ticket.description or "").strip()
+    if not title or description.lower().startswith(title.lower().rstrip(".…")):
+        title = description or ticket.service_category
+    return cut_at_word(title, limit)
+
+
+def job_details(ticket, limit: int = 80) -> str | None:
+    """The description, unless the title shown already is all of it."""
+    description = (ticket.description or "").strip()
+    if not description or job_title(ticket, limit) == " ".join(description.split()):
+        return None
+    return description
+
+
 templates.filters["local"] = local_time
 templates.filters["percent"] = percent
 templates.filters["qty"] = quantity
 templates.filters["phone"] = lambda value: format_phone(value) if value else ""
+templates.globals.update(job_title=job_title, job_details=job_details, timedelta=timedelta)
 NOBODY = UUID(int=0)  # a technician without a technician record sees no job at all
 
 

@@ -28,6 +28,7 @@ class ErasureReport(BaseModel):
     addresses: int
     notes: int
     attributes: int
+    equipment: int
     tickets: int
     conversations: int
     conversation_messages: int
@@ -74,6 +75,7 @@ async def _run(conn: AsyncConnection, sql: str, params: dict) -> int:
 _ERASURE_STEPS = {
     "addresses": "delete from addresses where contact_id = %(c)s",
     "attributes": "delete from attributes where contact_id = %(c)s",
+    "equipment": "delete from equipment where contact_id = %(c)s",
     "notes": """
         update notes set content = %(erased)s
          where (contact_id = %(c)s or ticket_id in (select id from tickets where contact_id = %(c)s
@@ -107,7 +109,8 @@ async def _redact_audit_trail(conn: AsyncConnection, contact_id: UUID, conversat
             union all select unnest(%(conversations)s::uuid[])
             union all select id from scheduled_messages where contact_id = %(c)s or to_address = %(erased)s
             union all select entity_id from audit_log
-             where entity_type in ('addresses', 'attributes') and old_row->>'contact_id' = %(c)s::text))""",
+             where entity_type in ('addresses', 'attributes', 'equipment')
+               and old_row->>'contact_id' = %(c)s::text))""",
         {"c": contact_id, "erased": ERASED_TEXT, "erased_phone": ERASED_PHONE, "conversations": conversations})
 
 

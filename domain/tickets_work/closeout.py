@@ -1,12 +1,13 @@
 """The two-step close-out (seed 000): confirm duration and notes, then confirm attributes and finalize.
 
 Between the steps the surface runs the extractor on the notes; the domain never sees the model.
-Finalizing is one transaction: note, attributes, draft invoice, follow-up, completed ticket.
+Finalizing is one transaction: note, attributes, equipment, draft invoice, follow-up, completed ticket.
 """
 
 from __future__ import annotations
 
 import calendar
+from collections.abc import Sequence
 from datetime import datetime, time, timedelta
 from typing import Any
 from uuid import UUID
@@ -17,6 +18,8 @@ from pydantic import ValidationError
 from domain.contacts.attributes import set_attribute
 from domain.contacts.models import AttributeSet, ContactCreate
 from domain.contacts.service import create_contact, get_by_phone
+from domain.equipment.models import EquipmentCreate
+from domain.equipment.service import add_equipment
 from domain.errors import Conflict, Invalid
 from domain.invoices.service import create_draft_from_ticket
 from domain.messages.models import MessageCreate
@@ -126,7 +129,8 @@ async def _reach_out(conn: AsyncConnection, tenant: Tenant, ticket: Ticket, next
     message = await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
         message_type="service_reminder", channel="sms", to_address=ticket.customer_phone,
         contact_id=ticket.contact_id, ticket_id=ticket.id, scheduled_for=add_months(now, next_service.months),
-        payload={"service": ticket.service_category, "ticket_code": ticket.code, "months": next_service.months}))
+        payload={"service": next_service.service or ticket.service_category, "ticket_code": ticket.code,
+                 "months": next_service.months}))
     return message.id
 
 
@@ -144,8 +148,10 @@ async def _follow_up(conn: AsyncConnection, tenant: Tenant, ticket: Ticket, next
 
 async def finalize_closeout(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, author: str,
                             attributes: dict[str, Any], next_service: NextService, now: datetime,
-                            booked_by: str, only_technician: UUID | None = None) -> CloseoutResult:
-    """Step 2: attributes saved with their source note, draft invoice, follow-up, ticket completed for good."""
+                            booked_by: str, only_technician: UUID | None = None,
+                            equipment: Sequence[EquipmentCreate] = ()) -> CloseoutResult:
+    """Step 2: attributes saved with their source note, the confirmed equipment, draft invoice, follow-up,
+    ticket completed for good."""
     ticket = await visible_ticket(conn, ticket_id=ticket_id, only_technician=only_technician)
     _ensure_working(ticket)
     if ticket.actual_duration_minutes is None:
@@ -155,6 +161,8 @@ async def finalize_closeout(conn: AsyncConnection, *, tenant: Tenant, ticket_id:
     note = await add_ticket_note(conn, tenant_id=tenant.id, ticket_id=ticket_id, author=author,
                                  data=NoteCreate(content=ticket.closeout_notes)) if ticket.closeout_notes else None
     await _save_attributes(conn, tenant.id, contact_id, note.id if note else None, attributes)
+    for item in equipment:
+        await add_equipment(conn, tenant_id=tenant.id, contact_id=contact_id, data=item, source_ticket_id=ticket_id)
     invoice = await create_draft_from_ticket(conn, tenant_id=tenant.id, ticket_id=ticket_id,
                                              contact_id=contact_id, now=now)
     follow_up = await _follow_up(conn, tenant, ticket, next_service, now, booked_by)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.equipment.models import Equipment
 from domain.taxes.models import line_tax
 from domain.tickets.models import Ticket
 
@@ -23,6 +24,7 @@ class DayJob(BaseModel):
     """One stop of a technician's day, with what to know before knocking."""
     ticket: WorkTicket
     attributes: dict[str, Any]
+    equipment: list[Equipment] = []
 
 
 class LineItem(BaseModel):
@@ -60,6 +62,7 @@ class NextService(BaseModel):
     ticket to the dispatcher), reach out in N months, or nothing."""
     action: Literal["schedule_now", "reach_out", "none"] = "none"
     months: int | None = Field(None, ge=1, le=60)
+    service: str | None = Field(None, max_length=200, description="What to do then, e.g. a full tune-up")
     technician_id: UUID | None = None
     start: datetime | None = None
 

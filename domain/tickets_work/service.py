@@ -14,6 +14,7 @@ from psycopg import AsyncConnection
 from domain.catalog.pricing import priced_line
 from domain.contacts.attributes import attributes_by_contact
 from domain.db import fetch_all, fetch_one, fetch_value
+from domain.equipment.service import equipment_by_contact
 from domain.errors import Conflict, Invalid, NotFound
 from domain.scheduling.models import Appointment
 from domain.scheduling.service import get_appointment, list_appointments
@@ -66,9 +67,12 @@ async def technician_day(conn: AsyncConnection, *, technician_id: UUID, start: d
     """The technician's appointments in [start, end), in order, with each customer's attributes."""
     appointments = await list_appointments(conn, start=start, end=end, technician_id=technician_id)
     tickets = {t.id: t for t in await get_tickets(conn, ticket_ids=[a.ticket_id for a in appointments])}
-    attributes = await attributes_by_contact(conn, contact_ids=[t.contact_id for t in tickets.values() if t.contact_id])
+    contacts = [t.contact_id for t in tickets.values() if t.contact_id]
+    attributes = await attributes_by_contact(conn, contact_ids=contacts)
+    equipment = await equipment_by_contact(conn, contact_ids=contacts)
     return [DayJob(ticket=await _work_view(conn, tickets[a.ticket_id], a),
-                   attributes=attributes.get(tickets[a.ticket_id].contact_id, {}))
+                   attributes=attributes.get(tickets[a.ticket_id].contact_id, {}),
+                   equipment=equipment.get(tickets[a.ticket_id].contact_id, []))
             for a in appointments if a.ticket_id in tickets]
 
 

@@ -1,4 +1,6 @@
-"""`fieldbook bench extraction`: precision and recall of the extractor on hand-written examples.
+"""`fieldbook bench extraction`: precision and recall of the extractor on hand-written examples: those the
+rules were tuned on, and held-out sets they were not (see `extraction_held_out*`). With a model configured,
+the structured (model) extractor runs on the same examples and is reported beside the rules.
 
 Keys: a predicted key is right when the example expects that key. Values: a predicted key's value is
 right when it matches the expected one. Strings match when their content words (lower case, without
@@ -16,9 +18,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-from agent.extractor import Extractor, RuleExtractor
+from agent.extractor import Extractor, ModelExtractor, RuleExtractor, model_from_settings
 from fieldbook.bench.extraction_examples import EXAMPLES, HELD_OUT
 from fieldbook.bench.extraction_held_out_b import HELD_OUT_B
+from fieldbook.bench.extraction_held_out_c import HELD_OUT_C
+
+# Each held-out set, in the order written; see their modules for what each was and was not used for.
+HELD_OUT_SETS = {"a": HELD_OUT, "b": HELD_OUT_B, "c": HELD_OUT_C}
 
 STOPWORDS = {"the", "a", "an", "on", "in", "of", "for", "at", "with", "to", "and", "is", "are", "be", "by"}
 MIN_JACCARD = 0.5
@@ -66,16 +72,16 @@ def score(results: list[tuple[dict, dict]]) -> dict[str, Any]:
 
 
 async def run(extractor: Extractor) -> dict[str, Any]:
-    """Both example sets through the extractor, scored separately and together."""
+    """The tuned examples and every held-out set through the extractor, scored apart and together."""
     started = time.perf_counter()
     tuned = await run_set(extractor, EXAMPLES)
-    held = await run_set(extractor, HELD_OUT)
-    held_b = await run_set(extractor, HELD_OUT_B)
-    return {"engine": tuned["engine"], "scores": score(tuned["pairs"] + held["pairs"] + held_b["pairs"]),
-            "scores_tuned_set": score(tuned["pairs"]), "scores_held_out": score(held["pairs"]),
-            "scores_held_out_b": score(held_b["pairs"]),
+    held = {name: await run_set(extractor, examples) for name, examples in HELD_OUT_SETS.items()}
+    held_pairs = [pair for result in held.values() for pair in result["pairs"]]
+    return {"engine": tuned["engine"], "scores": score(tuned["pairs"] + held_pairs),
+            "scores_tuned_set": score(tuned["pairs"]), "scores_held_out": score(held_pairs),
+            "scores_held_out_sets": {name: score(result["pairs"]) for name, result in held.items()},
             "match_rule": f"string Jaccard >= {MIN_JACCARD}", "seconds": round(time.perf_counter() - started, 3),
-            "examples": tuned["rows"], "held_out_examples": held["rows"], "held_out_b_examples": held_b["rows"]}
+            "examples": tuned["rows"], "held_out_examples": {name: r["rows"] for name, r in held.items()}}
 
 
 async def run_set(extractor: Extractor, examples: list[dict]) -> dict[str, Any]:
@@ -92,11 +98,18 @@ async def run_set(extractor: Extractor, examples: list[dict]) -> dict[str, Any]:
     return {"engine": engine, "pairs": pairs, "rows": rows}
 
 
-def main(out: Path | None) -> int:
-    """Run the benchmark with the rule-based extractor; print the scores and write the JSON report."""
+SUMMARY = ("engine", "scores", "scores_tuned_set", "scores_held_out", "scores_held_out_sets")
+
+
+def main(out: Path | None, settings: Any = None) -> int:
+    """The rules on every example; with a model configured (LLM_* settings), the structured extractor too.
+    Prints the scores and writes the JSON report."""
     report = asyncio.run(run(RuleExtractor()))
-    print(json.dumps({k: report[k] for k in ("engine", "scores", "scores_tuned_set", "scores_held_out",
-                                             "scores_held_out_b")}, indent=2))
+    model = model_from_settings(settings) if settings is not None else None
+    report["model"] = asyncio.run(run(ModelExtractor(model))) if model is not None else {"configured": False}
+    summary = {k: report[k] for k in SUMMARY} | {
+        "model": {k: report["model"][k] for k in SUMMARY} if model is not None else report["model"]}
+    print(json.dumps(summary, indent=2))
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n")

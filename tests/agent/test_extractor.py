@@ -10,7 +10,8 @@ from pydantic_ai.models.function import FunctionModel
 
 from agent.extractor import ModelExtractor, RuleExtractor, build_extractor
 from fieldbook.bench.extraction import score, value_matches
-from fieldbook.bench.extraction_examples import EXAMPLES, HELD_OUT
+from fieldbook.bench.extraction import HELD_OUT_SETS
+from fieldbook.bench.extraction_examples import EXAMPLES
 from fieldbook.cli import main as cli_main
 from tests.staff.helpers import SEED_NOTES
 
@@ -65,9 +66,22 @@ def test_bench_extraction_command(tmp_path, capsys):
     out = tmp_path / "bench.json"
     assert cli_main(["bench", "extraction", "--out", str(out)]) == 0
     report = json.loads(out.read_text())
-    assert len(EXAMPLES) >= 25 and report["scores"]["examples"] == len(EXAMPLES) + len(HELD_OUT)
+    held_out = sum(len(examples) for examples in HELD_OUT_SETS.values())
+    assert len(EXAMPLES) >= 25 and report["scores"]["examples"] == len(EXAMPLES) + held_out
+    assert report["scores_held_out"]["examples"] == held_out and set(report["scores_held_out_sets"]) == {"a", "b", "c"}
     assert EXAMPLES[0]["notes"] == SEED_NOTES
     assert 0 < report["scores"]["value_recall"] <= 1 and report["engine"] == "rules"
+    assert report["model"] == {"configured": False}
+
+
+async def test_bench_reports_the_model_beside_the_rules(tmp_path):
+    """With a model configured the structured extractor is scored on the same examples."""
+    from fieldbook.bench.extraction import run
+
+    def reply(messages, info):
+        return ModelResponse(parts=[ToolCallPart(info.output_tools[0].name, json.dumps({"pet": [{"type": "dog"}]}))])
+    report = await run(ModelExtractor(FunctionModel(reply)))
+    assert report["engine"] == "model" and report["scores_held_out"]["predicted_attributes"] > 0
 
 
 def test_local_model_settings_build_the_model_extractor(tmp_path):

@@ -87,11 +87,15 @@ class TestStandalone:
     async def test_invoice_with_a_part_and_hst(self, db, client, clock):
         demo = await seed(db)
         csrf = await signed_in(client, db, tenant_id=demo.tenant_id, email=TAYLOR, now=clock.now())
-        added = await client.post("/staff/settings/tax-rates", data={
+        again = await client.post("/staff/settings/tax-rates", data={
             "csrf_token": csrf, "name": "HST", "rate_percent": "13", "is_default": "on"})
-        assert added.status_code == 303
+        assert again.status_code == 409 and "DUPLICATE_TAX_RATE" in again.text   # the demo has HST already
         async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
             sarah = await fetch_value(conn, "select id from contacts where phone = '+14165559876'")
+            hst = await fetch_value(conn, "select id from tax_rates where name = 'HST'")
+        made_default = await client.post(f"/staff/settings/tax-rates/{hst}", data={"csrf_token": csrf,
+                                                                                 "action": "default"})
+        assert made_default.status_code == 303
         created = await client.post("/staff/invoices/new", data={
             "csrf_token": csrf, "kind": "invoice", "contact_id": str(sarah), "title": "Parts"})
         assert created.status_code == 303

@@ -31,6 +31,8 @@ async def _sarah(db, clock):
                            "values (%s, %s, 'Mike', 'Dog named Biscuit, gate code 4411')", (tenant_id, sarah))
         await conn.execute("insert into attributes (tenant_id, contact_id, key, value) "
                            "values (%s, %s, 'gate_code', '\"4411\"')", (tenant_id, sarah))
+        await conn.execute("insert into equipment (tenant_id, contact_id, type, serial, location) "
+                           "values (%s, %s, 'furnace', 'SN4411', 'basement')", (tenant_id, sarah))
         await conn.execute("insert into invoices (tenant_id, number, contact_id, status, total_amount) "
                            "values (%s, 'INV-1', %s, 'sent', 249.50)", (tenant_id, sarah))
         await queue_message(conn, tenant=await tenant_row(conn), now=clock.now(), data=MessageCreate(
@@ -45,6 +47,7 @@ class TestEraseContact:
         async with tenant_tx(db.app_pool, demo.tenant.id, "staff:owner") as conn:   # the serving role
             report = await erase_contact(conn, tenant_id=demo.tenant.id, contact_id=sarah, now=clock.now())
         assert (report.addresses, report.notes, report.attributes, report.conversation_messages) == (1, 1, 1, 1)
+        assert report.equipment == 1
         assert report.tickets == 1 and report.messages == 1 and report.audit_rows_redacted > 0
         async with db.admin_pool.connection() as conn:    # inspect everything, past RLS
             async def one(sql):
@@ -53,6 +56,7 @@ class TestEraseContact:
                              "where id = %(c)s") == [(None, None, None, None, True)]
             assert await one("select count(*) from addresses where contact_id = %(c)s") == [(0,)]
             assert await one("select count(*) from attributes where contact_id = %(c)s") == [(0,)]
+            assert await one("select count(*) from equipment where contact_id = %(c)s") == [(0,)]
             assert await one("select content from notes where contact_id = %(c)s") == [("[erased]",)]
             assert await one("select customer_name, customer_phone, service_address, closeout_notes, "
                              "status, closed_at is not null from tickets where contact_id = %(c)s") == [
