@@ -987,7 +987,8 @@ create function redact_audit_rows(entity_ids uuid[]) returns integer
 declare
     personal text[] := array['name', 'phone', 'email', 'notes', 'customer_name', 'customer_phone', 'title',
                              'description', 'service_address', 'preferred_time', 'closeout_notes', 'line1',
-                             'city', 'postal_code', 'content', 'value', 'state', 'to_address', 'body', 'payload'];
+                             'city', 'postal_code', 'content', 'value', 'state', 'to_address', 'body', 'payload',
+                             'serial', 'location'];
     redacted integer;
 begin
     if app_tenant() is null then

@@ -149,3 +149,24 @@ call apply_row_triggers('equipment', true);
 
 grant select, insert, update, delete on tax_rates, attachments, equipment to fieldbook_app;
 revoke delete on attachments from fieldbook_app;
+
+-- erasure also scrubs equipment serials and locations from the audit trail
+create or replace function redact_audit_rows(entity_ids uuid[]) returns integer
+    language plpgsql security definer set search_path = pg_catalog, public as $$
+declare
+    personal text[] := array['name', 'phone', 'email', 'notes', 'customer_name', 'customer_phone', 'title',
+                             'description', 'service_address', 'preferred_time', 'closeout_notes', 'line1',
+                             'city', 'postal_code', 'content', 'value', 'state', 'to_address', 'body', 'payload',
+                             'serial', 'location'];
+    redacted integer;
+begin
+    if app_tenant() is null then
+        raise exception 'redact_audit_rows needs a tenant context';
+    end if;
+    update audit_log
+       set old_row = case when old_row is null then null else (old_row - personal) || '{"redacted": true}' end,
+           new_row = case when new_row is null then null else (new_row - personal) || '{"redacted": true}' end
+     where tenant_id = app_tenant() and entity_id = any(entity_ids);
+    get diagnostics redacted = row_count;
+    return redacted;
+end $$;
