@@ -52,10 +52,11 @@ alter table invoice_lines
     add column tax_percent numeric(6, 3) not null default 0 check (tax_percent >= 0 and tax_percent < 100),
     add column tax_amount numeric(12, 2) generated always as (round(quantity * unit_price * tax_percent / 100, 2)) stored;
 
--- existing invoices carried no tax: their subtotal is their total
-alter table invoices disable trigger sent_immutable;
+-- existing invoices carried no tax: their subtotal is their total. A backfill, not a change to them: no
+-- audit row, no new updated_at, and sent invoices (immutable to the application) take it too.
+alter table invoices disable trigger user;
 update invoices set subtotal_amount = total_amount;
-alter table invoices enable trigger sent_immutable;
+alter table invoices enable trigger user;
 
 -- Invoice numbers (INV-00001) and estimate numbers (EST-00001), per tenant, under a row lock in the
 -- inserting transaction.
