@@ -16,6 +16,7 @@ from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
 from api.routes import (catalog, contact_details, contacts, equipment, health, messages, privacy, records, scheduling,
                         tickets, webhooks)
+from domain.attachments.storage import LocalStorage
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -66,6 +67,8 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.clock = clock or Clock(settings.fieldbook_clock)
     app.state.agent_runner = build_runner(settings, db, app.state.clock)
     app.state.agent_engine = app.state.agent_runner.engine
+    # job photos: local disk under the data folder (domain/attachments/storage.py is the interface)
+    app.state.storage = LocalStorage(settings.fieldbook_data_dir / "files")
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(WidgetCors)

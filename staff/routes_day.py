@@ -10,9 +10,12 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
+from domain.attachments.models import KINDS
+from domain.attachments.service import list_attachments
 from domain.catalog.service import list_services
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
+from domain.notes.service import list_ticket_notes
 from domain.taxes.service import list_tax_rates
 from domain.tickets_work import card, service
 from domain.tickets_work.models import DayJob
@@ -65,11 +68,14 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         items = await list_services(conn)
         invoices = await list_invoices(conn, ticket_id=ticket_id)
         rates = await list_tax_rates(conn, active_only=True)
+        photos = await list_attachments(conn, ticket_id=ticket_id)
+        notes = await list_ticket_notes(conn, ticket_id=ticket_id)
     subtotal = sum((line.total for line in lines), Decimal(0))
     tax = sum((line.tax for line in lines), Decimal(0))
     return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, subtotal=subtotal,
                   tax=tax, rates=rates, context=context, attributes=context.attributes, equipment=context.equipment,
-                  invoices=invoices, value_text=value_text, now=staff.clock.now(), **extra)
+                  invoices=invoices, value_text=value_text, now=staff.clock.now(), photos=photos, notes=notes,
+                  photo_kinds=KINDS, **extra)
 
 
 @router.get("/tickets/{ticket_id}")

@@ -16,6 +16,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from psycopg import AsyncConnection
 
+from domain.attachments.storage import FileStorage
 from domain.auth.models import StaffSession
 from domain.auth.sessions import get_session
 from domain.auth.tokens import new_secret, same, split_token
@@ -168,6 +169,13 @@ async def checked_form(request: Request, staff: Staff) -> dict[str, str]:
 
 
 Form = Annotated[dict[str, str], Depends(checked_form)]
+
+
+def file_storage(request: Request) -> FileStorage:
+    return request.app.state.storage
+
+
+Storage = Annotated[FileStorage, Depends(file_storage)]
 
 
 def login_csrf(request: Request) -> str:
