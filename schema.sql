@@ -959,6 +959,7 @@ call apply_row_triggers('verification_codes', false);
 create table ticket_status_history (
     tenant_id   uuid not null references tenants (id) on delete cascade,
     id          uuid not null default gen_random_uuid(),
+    seq         bigint generated always as identity,     -- orders two changes in one transaction
     ticket_id   uuid not null,
     status      text not null,
     from_status text,
@@ -967,7 +968,7 @@ create table ticket_status_history (
     primary key (tenant_id, id),
     foreign key (tenant_id, ticket_id) references tickets (tenant_id, id) on delete cascade
 );
-create index ticket_status_history_ticket on ticket_status_history (tenant_id, ticket_id, changed_at);
+create index ticket_status_history_ticket on ticket_status_history (tenant_id, ticket_id, changed_at, seq);
 create index ticket_status_history_changed on ticket_status_history (tenant_id, changed_at);
 call apply_tenant_policies('ticket_status_history', false);
 

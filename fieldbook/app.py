@@ -13,8 +13,8 @@ from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import (catalog, contact_details, contacts, health, kb, messages, privacy, records, scheduling,
-                        tickets, webhooks)
+from api.routes import (catalog, contact_details, contacts, health, kb, messages, privacy, records, reports,
+                        scheduling, tickets, webhooks)
 from domain.clock import Clock
 from domain.db import Database
 from fieldbook import __version__
@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
-           widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router]
+           widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
+           reports.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:

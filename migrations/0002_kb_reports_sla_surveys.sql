@@ -11,6 +11,7 @@ alter table tenants add column search_language regconfig not null default 'engli
 create table ticket_status_history (
     tenant_id   uuid not null references tenants (id) on delete cascade,
     id          uuid not null default gen_random_uuid(),
+    seq         bigint generated always as identity,     -- orders two changes in one transaction
     ticket_id   uuid not null,
     status      text not null,
     from_status text,
@@ -19,7 +20,7 @@ create table ticket_status_history (
     primary key (tenant_id, id),
     foreign key (tenant_id, ticket_id) references tickets (tenant_id, id) on delete cascade
 );
-create index ticket_status_history_ticket on ticket_status_history (tenant_id, ticket_id, changed_at);
+create index ticket_status_history_ticket on ticket_status_history (tenant_id, ticket_id, changed_at, seq);
 create index ticket_status_history_changed on ticket_status_history (tenant_id, changed_at);
 call apply_tenant_policies('ticket_status_history', false);
 
@@ -245,7 +246,8 @@ select a.tenant_id, a.entity_id, a.new_row->>'status', a.old_row->>'status', a.c
   from audit_log a
   join tickets t on t.tenant_id = a.tenant_id and t.id = a.entity_id
  where a.entity_type = 'tickets' and a.action = 'update'
-   and a.new_row->>'status' is distinct from a.old_row->>'status' and a.new_row ? 'status';
+   and a.new_row->>'status' is distinct from a.old_row->>'status' and a.new_row ? 'status'
+ order by a.tenant_id, a.id;
 
 -- Default SLA policies for the urgency levels every business starts with.
 insert into sla_policies (tenant_id, urgency, first_response_minutes, on_site_minutes, resolution_minutes)
