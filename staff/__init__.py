@@ -10,8 +10,10 @@ from staff.web import HERE, install_staff_errors
 
 def install_staff(app: FastAPI) -> None:
     """Mount the staff routers, their static files and their HTML error pages."""
-    from staff import routes_board, routes_invoices, routes_login, routes_messages, routes_work
-    for module in (routes_login, routes_work, routes_invoices, routes_board, routes_messages):
+    from staff import (routes_board, routes_invoices, routes_kb, routes_login, routes_messages, routes_reports,
+                       routes_work)
+    for module in (routes_login, routes_work, routes_invoices, routes_board, routes_messages, routes_kb,
+                   routes_reports):
         app.include_router(module.router)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
     install_staff_errors(app)

@@ -12,6 +12,10 @@ from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import NotFound
 from domain.sla.models import TARGETS, SlaPolicy, SlaPolicySet, TicketMetrics
 
+# How a missed target reads on the board and in the inbox.
+SLA_WORDS = {"first_response": "no response in time", "on_site": "not on site in time",
+             "resolution": "not resolved in time"}
+
 POLICY_COLUMNS = "urgency, first_response_minutes, on_site_minutes, resolution_minutes, updated_at"
 
 # Seed 004's urgencies with targets a home-services business can keep: minutes to first response,
