@@ -1,8 +1,9 @@
 """The owner's reports over REST: the summary (JSON or CSV), SLA policies, ticket metrics and surveys."""
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
+from api.answers import errors
 from api.deps import Api
 from domain.pagination import Page
 from domain.reports.export import summary_csv
@@ -28,7 +29,7 @@ def _window(api: Api, start: str | None, end: str | None) -> ReportWindow:
                          now=api.clock.now())
 
 
-@router.get("/reports/summary")
+@router.get("/reports/summary", responses=errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422))
 async def summary(api: Api, start: str | None = FROM, end: str | None = TO) -> ReportSummary:
     """Conversations and bookings by channel, time to booked, time in status, utilisation, jobs, revenue,
     cancellations and no-shows, unbooked requests by reason, knowledge gaps, satisfaction, SLA breaches."""
@@ -38,7 +39,8 @@ async def summary(api: Api, start: str | None = FROM, end: str | None = TO) -> R
 
 
 @router.get("/reports/summary.csv", response_class=Response,
-            responses={200: {"content": {"text/csv": {}}, "description": "One row per figure"}})
+            responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "One row per figure"},
+                       **errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422)})
 async def summary_as_csv(api: Api, start: str | None = FROM, end: str | None = TO) -> Response:
     """The summary as CSV (section, item, measure, value)."""
     window = _window(api, start, end)
@@ -56,14 +58,15 @@ async def list_sla_policies(api: Api) -> Page[SlaPolicy]:
         return Page(data=await sla.list_policies(conn))
 
 
-@router.put("/sla-policies/{urgency}")
-async def set_sla_policy(api: Api, urgency: str, body: SlaPolicySet) -> SlaPolicy:
+@router.put("/sla-policies/{urgency}", responses=errors(UNKNOWN_URGENCY=404))
+async def set_sla_policy(api: Api, body: SlaPolicySet,
+                         urgency: str = Path(pattern=r"^[a-z_]{1,30}$")) -> SlaPolicy:
     """Sets (or replaces) the targets of one urgency level."""
     async with api.tx() as conn:
         return await sla.set_policy(conn, tenant_id=api.tenant.id, urgency=urgency, data=body)
 
 
-@router.get("/tickets/{ref}/metrics")
+@router.get("/tickets/{ref}/metrics", responses=errors(NOT_FOUND=404))
 async def ticket_metrics(api: Api, ref: str) -> TicketMetrics:
     """Replies, reopens, first response, on site and resolution times, due times and SLA breaches."""
     async with api.tx() as conn:
@@ -71,7 +74,7 @@ async def ticket_metrics(api: Api, ref: str) -> TicketMetrics:
         return await sla.one_ticket_metrics(conn, ticket_id=ticket.id, now=api.clock.now())
 
 
-@router.get("/tickets/{ref}/survey")
+@router.get("/tickets/{ref}/survey", responses=errors(NOT_FOUND=404))
 async def ticket_survey(api: Api, ref: str) -> Survey | None:
     """The satisfaction survey of a completed visit (null when none was sent)."""
     async with api.tx() as conn:
@@ -79,7 +82,7 @@ async def ticket_survey(api: Api, ref: str) -> Survey | None:
         return await surveys.ticket_survey(conn, ticket_id=ticket.id)
 
 
-@router.get("/surveys")
+@router.get("/surveys", responses=errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422))
 async def list_surveys(api: Api, start: str | None = FROM, end: str | None = TO) -> Page[Survey]:
     """Satisfaction answers given in the window, newest first."""
     window = _window(api, start, end)
