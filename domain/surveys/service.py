@@ -32,7 +32,8 @@ THANKS = {
     "mid": "Thank you for your feedback! We'll use it to do better.",
     "high": "Thank you! We're glad we could help.",
 }
-SCORE = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|out of 5|stars?))?(?![\d.,])\W*(.*)$", re.I | re.S)
+# a lone 1-5 ("4", "5 stars", "2/5 late", "1. Rude."), never part of a number, a time or a word ("4.5", "3pm")
+SCORE = re.compile(r"^\s*([1-5])(?:\s*(?:/\s*5|out of 5|stars?))?(?![\dA-Za-z]|[.,]\d)\W*(.*)$", re.I | re.S)
 COLUMNS = """s.id, s.ticket_id, t.code as ticket_code, s.technician_id, s.score, s.comment, s.sent_at, s.answered_at,
     s.alerted_at"""
 
