@@ -58,6 +58,14 @@ create table sla_policies (
     foreign key (tenant_id, urgency) references urgency_levels (tenant_id, key) on update cascade on delete cascade
 );
 call apply_tenant_policies('sla_policies', false);
+
+-- Default SLA policies for the urgency levels every business starts with; written before the audit
+-- trigger exists, so the upgrade adds nothing to an existing business's audit trail.
+insert into sla_policies (tenant_id, urgency, first_response_minutes, on_site_minutes, resolution_minutes)
+select u.tenant_id, u.key, d.first_response, d.on_site, d.resolution
+  from urgency_levels u
+  join (values ('emergency', 15, 240, 1440), ('urgent', 60, 1440, 2880), ('normal', 240, 4320, 10080),
+               ('scheduled', 1440, null, null)) as d (key, first_response, on_site, resolution) on d.key = u.key;
 call apply_row_triggers('sla_policies', true);
 
 -- ---------------------------------------------------------------------------------------------
@@ -249,14 +257,6 @@ select a.tenant_id, a.entity_id, a.new_row->>'status', a.old_row->>'status', a.c
    and a.new_row->>'status' is distinct from a.old_row->>'status' and a.new_row ? 'status'
  order by a.tenant_id, a.id;
 
--- Default SLA policies for the urgency levels every business starts with.
-insert into sla_policies (tenant_id, urgency, first_response_minutes, on_site_minutes, resolution_minutes)
-select u.tenant_id, u.key, d.first_response, d.on_site, d.resolution
-  from urgency_levels u
-  join (values ('emergency', 15, 240, 1440), ('urgent', 60, 1440, 2880), ('normal', 240, 4320, 10080),
-               ('scheduled', 1440, null, null)) as d (key, first_response, on_site, resolution) on d.key = u.key
-    on conflict (tenant_id, urgency) do nothing;
-
 -- Erasure also scrubs the new personal fields (survey comments, customers' questions) from the audit trail.
 create or replace function redact_audit_rows(entity_ids uuid[]) returns integer
     language plpgsql security definer set search_path = pg_catalog, public as $$
@@ -282,3 +282,4 @@ grant select, insert, update, delete on ticket_status_history, sla_policies, kb_
     kb_articles, kb_article_revisions, kb_article_feedback, kb_gaps, satisfaction_surveys to fieldbook_app;
 revoke update, delete, truncate on ticket_status_history, kb_article_revisions from fieldbook_app;
 revoke delete on kb_articles from fieldbook_app;
+grant usage on sequence ticket_status_history_seq_seq to fieldbook_app;
