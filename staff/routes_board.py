@@ -17,6 +17,7 @@ from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.scheduling.models import AppointmentCreate
 from domain.scheduling.service import book as book_appointment
+from domain.sla.service import SLA_WORDS, ticket_metrics
 from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketUpdate
 from domain.tickets.service import contact_history
@@ -45,10 +46,12 @@ async def board(request: Request, staff: Staff, day: str | None = None, view: st
     async with staff.tx() as conn:
         data = await dispatch.board(conn, tenant=staff.tenant, days=days, now=staff.clock.now())
         unassigned = await dispatch.unassigned_tickets(conn)
+        sla = await ticket_metrics(conn, ticket_ids=[t.id for t in unassigned] + [a.ticket_id for a in data.appointments],
+                                   now=staff.clock.now())
     step = timedelta(days=7 if week else 1)
     return render(request, "board.html", staff=staff, data=data, days=days, day=local, view="week" if week else "day",
                   chips=dispatch.week_chips(data, staff.tenant) if week else {}, unassigned=unassigned,
-                  tz=staff.tenant.tz, prev=local - step, next=local + step)
+                  tz=staff.tenant.tz, prev=local - step, next=local + step, sla=sla, sla_words=SLA_WORDS)
 
 
 @router.post("/board/book")

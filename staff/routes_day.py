@@ -16,6 +16,8 @@ from domain.catalog.service import list_services
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.notes.service import list_ticket_notes
+from domain.sla.service import SLA_WORDS, one_ticket_metrics
+from domain.surveys.service import ticket_survey
 from domain.taxes.service import list_tax_rates
 from domain.tickets_work import card, service
 from domain.tickets_work.models import DayJob
@@ -70,12 +72,14 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         rates = await list_tax_rates(conn, active_only=True)
         photos = await list_attachments(conn, ticket_id=ticket_id)
         notes = await list_ticket_notes(conn, ticket_id=ticket_id)
+        metrics = await one_ticket_metrics(conn, ticket_id=ticket_id, now=staff.clock.now())
+        survey = await ticket_survey(conn, ticket_id=ticket_id)
     subtotal = sum((line.total for line in lines), Decimal(0))
     tax = sum((line.tax for line in lines), Decimal(0))
     return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, subtotal=subtotal,
                   tax=tax, rates=rates, context=context, attributes=context.attributes, equipment=context.equipment,
                   invoices=invoices, value_text=value_text, now=staff.clock.now(), photos=photos, notes=notes,
-                  photo_kinds=KINDS, **extra)
+                  photo_kinds=KINDS, metrics=metrics, survey=survey, sla_words=SLA_WORDS, **extra)
 
 
 @router.get("/tickets/{ticket_id}")

@@ -158,7 +158,7 @@ declare
     personal text[] := array['name', 'phone', 'email', 'notes', 'customer_name', 'customer_phone', 'title',
                              'description', 'service_address', 'preferred_time', 'closeout_notes', 'line1',
                              'city', 'postal_code', 'content', 'value', 'state', 'to_address', 'body', 'payload',
-                             'serial', 'location'];
+                             'comment', 'question', 'normalized', 'serial', 'location'];
     redacted integer;
 begin
     if app_tenant() is null then
