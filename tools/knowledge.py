@@ -13,13 +13,11 @@ from tools.models import KnowledgeAnswer
 async def search_knowledge_base(ctx: RunContext[AgentDeps], question: str, record_gap: bool = True) -> KnowledgeAnswer:
     """Look up the customer's question in the business's published help articles.
 
-    Use it for questions about services, what a visit includes, policies, payment, warranties and the like.
-    Answer only with what `quote` says and name the `article`; when nothing is found, say honestly that you
-    don't know (the question has been passed to the team) and offer to book a visit or a call back.
+    Answer only with `quote`, naming `article`; if nothing is found, say you don't know.
 
     Args:
         question: The customer's question, in their own words.
-        record_gap: False when the customer is asking for a visit rather than for information.
+        record_gap: False when the customer asks for a visit, not for information.
     """
     deps = ctx.deps
     deps.tool_calls.append("search_knowledge_base")
