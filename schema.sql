@@ -435,6 +435,7 @@ create table tickets (
     created_at       timestamptz not null default now(),
     updated_at       timestamptz not null default now(),
     deleted_at       timestamptz,
+    cancellation_reason text check (length(cancellation_reason) between 1 and 500),  -- why it was cancelled
     primary key (tenant_id, id),
     constraint tickets_code_key unique (tenant_id, code),
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
@@ -652,7 +653,8 @@ create table scheduled_messages (
     id             uuid not null default gen_random_uuid(),
     message_type   text not null check (message_type in (
                        'appointment_confirmation', 'appointment_reminder', 'service_reminder',
-                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply')),
+                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply',
+                       'appointment_cancelled', 'appointment_moved', 'staff_alert')),
     channel        text not null check (channel in ('sms', 'email')),
     to_address     text not null,                 -- E.164 phone or email address
     contact_id     uuid,

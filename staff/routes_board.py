@@ -16,10 +16,10 @@ from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.scheduling.models import AppointmentCreate
 from domain.scheduling.service import book as book_appointment
-from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketUpdate
 from domain.tickets.service import contact_history
 from domain.tickets_work import dispatch
+from domain.workflow.service import assign_technician
 from staff.forms import value_text
 from staff.web import Form, Staff, redirect, render
 
@@ -77,7 +77,8 @@ async def assign(staff: Staff, form: Form):
     except (ValueError, ValidationError):
         raise Invalid("Choose a ticket and a technician.", code="VALIDATION_ERROR") from None
     async with staff.tx() as conn:
-        await update_ticket(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, data=data, now=staff.clock.now())
+        await assign_technician(conn, tenant=staff.tenant, ticket_id=ticket_id, technician_id=data.technician_id,
+                                now=staff.clock.now())
     return redirect("/staff/board")
 
 

@@ -8,8 +8,9 @@ from api.deps import Api
 from domain.notes import service as notes
 from domain.notes.models import Note, NoteCreate
 from domain.pagination import Page
-from domain.tickets import lifecycle, service
-from domain.tickets.models import Ticket, TicketCreate, TicketFilter, TicketStatus, TicketUpdate
+from domain.tickets import service
+from domain.tickets.models import Ticket, TicketCancel, TicketCreate, TicketFilter, TicketStatus, TicketUpdate
+from domain.workflow import service as workflow
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
@@ -45,10 +46,21 @@ async def get_ticket(api: Api, ref: str) -> Ticket:
 
 @router.patch("/{ref}")
 async def update_ticket(api: Api, ref: str, body: TicketUpdate) -> Ticket:
+    """Details as sent; `technician_id` must have the skill (a booked visit moves with it); `status` only to
+    `cancelled`; any other status answers 409 naming the step that gets there (booking, clock-in, close-out)."""
     async with api.tx() as conn:
         ticket = await service.find_ticket(conn, ref=ref)
-        return await lifecycle.update_ticket(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, data=body,
-                                             now=api.clock.now())
+        return await workflow.change_ticket(conn, tenant=api.tenant, ticket_id=ticket.id, data=body,
+                                            now=api.clock.now())
+
+
+@router.post("/{ref}/cancel")
+async def cancel_ticket(api: Api, ref: str, body: TicketCancel) -> Ticket:
+    """Cancel for good: its appointment is cancelled, its pending messages too; a customer already told is told."""
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return await workflow.cancel_ticket(conn, tenant=api.tenant, ticket_id=ticket.id, reason=body.reason,
+                                            now=api.clock.now())
 
 
 @router.delete("/{ref}", status_code=204)

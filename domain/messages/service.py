@@ -14,7 +14,7 @@ from pydantic_core import to_json
 
 from domain.db import fetch_all, fetch_one
 from domain.errors import Invalid
-from domain.messages.models import URGENT_TYPES, Message, MessageCreate, MessageStatus
+from domain.messages.models import URGENT_TYPES, Message, MessageCreate, MessageStatus, MessageType
 from domain.messages.render import render
 from domain.pagination import Cursor, Page, check_limit, page_of
 from domain.phones import normalize_phone
@@ -125,6 +125,37 @@ async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: 
         update scheduled_messages set status = 'cancelled', locked_until = null
          where appointment_id = %(a)s and status = 'pending'""", {"a": appointment_id})
     return cur.rowcount
+
+
+# What the customer has heard about an appointment: a sent (or, without Twilio, recorded) one of these.
+TOLD_TYPES = ("appointment_confirmation", "appointment_reminder", "appointment_moved")
+
+
+async def revoke_ticket_messages(conn: AsyncConnection, *, ticket_id: UUID) -> int:
+    """Cancels every message of the ticket not yet sent (confirmations, reminders, follow-ups); returns how many."""
+    cur = await conn.execute("""
+        update scheduled_messages set status = 'cancelled', locked_until = null
+         where ticket_id = %(t)s and status = 'pending'""", {"t": ticket_id})
+    return cur.rowcount
+
+
+async def tell_customer(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                        message_type: MessageType, payload: dict[str, Any], now: datetime) -> Message | None:
+    """Queues `message_type` to whoever was told of the appointment, on the channel they were told on.
+
+    Nobody told yet (the confirmation is still pending, or was revoked): nothing to correct, None.
+    """
+    told = await fetch_one(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages
+         where appointment_id = %(a)s and status in ('sent', 'recorded') and message_type = any(%(types)s)
+         order by sent_at desc nulls last, created_at desc limit 1""",
+        {"a": appointment_id, "types": list(TOLD_TYPES)})
+    if told is None:
+        return None
+    return await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+        message_type=message_type, channel=told.channel, to_address=told.to_address,
+        payload=told.payload | _jsonable(payload), contact_id=told.contact_id, ticket_id=told.ticket_id,
+        appointment_id=appointment_id))
 
 
 async def move_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,

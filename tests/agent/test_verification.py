@@ -121,7 +121,11 @@ async def test_verified_web_caller_sees_and_cancels_own_appointment(app, client,
     assert "cancelled" in text
     async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
         rows = await fetch_dicts(conn, "select status from appointments where status <> 'completed'")
+        tickets = await fetch_dicts(conn, "select status, cancellation_reason from tickets where code = %s",
+                                    (booked["ticket_code"],))
     assert rows == [{"status": "cancelled"}]
+    # the customer called it off: the request is cancelled too, never back on the board as unassigned
+    assert tickets == [{"status": "cancelled", "cancellation_reason": "Cancelled by the customer."}]
 
 
 async def test_hand_off_opens_a_callback_and_the_agent_goes_quiet(client, db, demo):
