@@ -149,7 +149,8 @@ create table tenants (
     quiet_hours_start      time not null default '21:00',
     quiet_hours_end        time not null default '08:00',
     created_at             timestamptz not null default now(),
-    updated_at             timestamptz not null default now()
+    updated_at             timestamptz not null default now(),
+    staff_alert_channel    text not null default 'email' check (staff_alert_channel in ('sms', 'email'))
 );
 alter table tenants enable row level security;
 alter table tenants force row level security;
@@ -166,6 +167,8 @@ create table staff_users (
     active     boolean not null default true,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
+    phone      text check (phone ~ '^\+[1-9][0-9]{6,14}$'),   -- where SMS alerts reach them
+    on_duty    boolean not null default false,                -- alerted when a conversation needs a person
     primary key (tenant_id, id),
     constraint staff_users_email_key unique (tenant_id, email)
 );
@@ -365,15 +368,20 @@ create table conversations (
     contact_id     uuid,
     state          jsonb not null default '{}'::jsonb,   -- the dialogue's slots and offered options
     model_history  jsonb not null default '[]'::jsonb,   -- pydantic-ai message history
-    handed_off     boolean not null default false,
     created_at     timestamptz not null default now(),
     updated_at     timestamptz not null default now(),
     last_message_at timestamptz not null default now(),
+    -- who answers: the agent, nobody yet (it handed off; staff were alerted), or a person (domain/conversations/handling)
+    handling       text not null default 'agent' check (handling in ('agent', 'needs_staff', 'staff')),
+    needs_staff_since timestamptz,                   -- when it started waiting for a person
+    assigned_to    uuid,                             -- the staff member who has it
     primary key (tenant_id, id),
-    foreign key (tenant_id, contact_id) references contacts (tenant_id, id)
+    foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
+    foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id)
 );
 create index conversations_phone on conversations (tenant_id, phone, last_message_at desc);
 create index conversations_last on conversations (tenant_id, last_message_at);
+create index conversations_inbox on conversations (tenant_id, handling, last_message_at desc);
 call apply_tenant_policies('conversations', false);
 call apply_row_triggers('conversations', true);
 
@@ -385,8 +393,12 @@ create table conversation_messages (
     role            text not null check (role in ('customer', 'agent', 'staff', 'system')),
     content         text not null,
     created_at      timestamptz not null default now(),
+    private         boolean not null default false,  -- a staff note: never sent, never shown to the customer
+    author_id       uuid,                            -- the staff member who wrote a staff line
     primary key (tenant_id, id),
-    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade
+    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, author_id) references staff_users (tenant_id, id),
+    constraint conversation_messages_private_is_staff check (not private or role = 'staff')
 );
 create index conversation_messages_seq on conversation_messages (tenant_id, conversation_id, seq);
 call apply_tenant_policies('conversation_messages', false);

@@ -10,8 +10,8 @@ from staff.web import HERE, install_staff_errors
 
 def install_staff(app: FastAPI) -> None:
     """Mount the staff routers, their static files and their HTML error pages."""
-    from staff import routes_board, routes_invoices, routes_login, routes_messages, routes_work
-    for module in (routes_login, routes_work, routes_invoices, routes_board, routes_messages):
+    from staff import live, routes_board, routes_inbox, routes_invoices, routes_login, routes_messages, routes_work
+    for module in (routes_login, routes_work, routes_invoices, routes_board, routes_messages, routes_inbox, live):
         app.include_router(module.router)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
     install_staff_errors(app)

@@ -37,10 +37,12 @@ RECIPES: dict[str, str] = {
                         values (%(t)s, %(technicians)s, 1, '09:00', '17:00') returning id""",
     "time_off": """insert into time_off (tenant_id, technician_id, during)
                    values (%(t)s, %(technicians)s, tstzrange(now(), now() + interval '1 hour')) returning id""",
-    "conversations": """insert into conversations (tenant_id, channel, contact_id)
-                        values (%(t)s, 'web', %(contacts)s) returning id""",
-    "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content)
-                                values (%(t)s, %(conversations)s, 'customer', 'hello') returning id""",
+    "conversations": """insert into conversations (tenant_id, channel, contact_id, assigned_to)
+                        values (%(t)s, 'web', %(contacts)s, %(staff_users)s) returning id""",
+    "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content,
+                                                                   private, author_id)
+                                values (%(t)s, %(conversations)s, 'staff', 'hello', true, %(staff_users)s)
+                                returning id""",
     "tickets": """insert into tickets (tenant_id, contact_id, customer_phone, category, urgency, address_id,
                                        technician_id, conversation_id)
                   values (%(t)s, %(contacts)s, '+14165550000', %(service_categories)s, %(urgency_levels)s,

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Request
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
 from pydantic import BaseModel, Field
 
 from agent.orchestrate import ServiceRequestIn, orchestration_model
 from agent.runner import AgentRunner
 from api.deps import Api, Db
-from domain.conversations.service import get_conversation
+from domain.conversations.models import customer_side_role
+from domain.conversations.service import get_conversation, list_messages
 from domain.db import admin_tx, tenant_tx
 from domain.errors import NotFound
 from domain.phones import normalize_phone
@@ -76,6 +77,29 @@ async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> Ch
     reply = await runner.run_turn(tenant, conversation.id, body.message)
     return ChatOut(conversation_id=str(reply.conversation_id), response=reply.text,
                    serviceRequest=reply.service_request)
+
+
+class ChatLine(BaseModel):
+    seq: int
+    role: str
+    text: str
+
+
+class ChatLines(BaseModel):
+    messages: list[ChatLine]
+
+
+@router.get("/chat/{conversation_id}/messages")
+async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
+                        after_seq: Annotated[int, Query(ge=0)] = 0) -> ChatLines:
+    """The web conversation's lines after `after_seq`, staff replies included: the widget's HTTP fallback polls this."""
+    conversation_uuid = _conversation_uuid(conversation_id)
+    async with tenant_tx(db.app_pool, tenant.id, "widget") as conn:
+        conversation = await get_conversation(conn, conversation_id=conversation_uuid)
+        if conversation.channel != "web":
+            raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND")
+        rows = await list_messages(conn, conversation_id=conversation_uuid, after_seq=after_seq)
+    return ChatLines(messages=[ChatLine(seq=m.seq, role=customer_side_role(m.role), text=m.content) for m in rows])
 
 
 @router.post("/service-request")

@@ -27,9 +27,11 @@ REMINDER_LEAD = timedelta(hours=24)
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-def template_context(tenant: Tenant, payload: dict[str, Any]) -> dict[str, Any]:
-    """What every template sees: the payload plus the business's name, number and timezone."""
-    return {"business_name": tenant.name, "business_phone": tenant.sms_number, "tz": tenant.timezone} | payload
+def template_context(tenant: Tenant, payload: dict[str, Any], public_url: str = "") -> dict[str, Any]:
+    """What every template sees: the payload plus the business's name, number and timezone, and this server's
+    public address (links to staff pages; empty when unknown, as in the trial render at queue time)."""
+    return {"business_name": tenant.name, "business_phone": tenant.sms_number, "tz": tenant.timezone,
+            "public_url": public_url} | payload
 
 
 def _address(data: MessageCreate, region: str) -> str:
