@@ -8,7 +8,9 @@
 --     that sets deleted_at still passes);
 --   * audit rows are written by a trigger in the same transaction, actor from app.actor;
 --   * the serving role (fieldbook_app) owns nothing, is not superuser and has NOBYPASSRLS.
--- The version below is checked by `fieldbook migrate`; bump it with every change to this file.
+-- A fresh database gets this file in one step; a database of an earlier version is brought here by
+-- the numbered files in migrations/ (see fieldbook/migrate.py). Every change to this file ships as a
+-- migration too, and tests/test_migrations.py checks that both paths give the same catalog.
 
 create extension if not exists btree_gist;
 create extension if not exists pg_trgm;
@@ -19,7 +21,13 @@ create table schema_meta (
     version    integer not null,
     applied_at timestamptz not null default now()
 );
-insert into schema_meta (version) values (1);
+
+-- One row per migration step that ran (a fresh database records every step as applied at once).
+create table schema_migrations (
+    version    integer primary key,
+    name       text not null,
+    applied_at timestamptz not null default now()
+);
 
 -- ---------------------------------------------------------------------------------------------
 -- Shared functions
@@ -967,7 +975,7 @@ call apply_row_triggers('verification_codes', false);
 
 grant usage on schema public to fieldbook_app;
 grant select, insert, update, delete on all tables in schema public to fieldbook_app;
-revoke insert, update, delete, truncate on schema_meta from fieldbook_app;
+revoke insert, update, delete, truncate on schema_meta, schema_migrations from fieldbook_app;
 revoke update, delete, truncate on audit_log from fieldbook_app;
 revoke insert, delete, truncate on tenants from fieldbook_app;
 -- soft-deleted business records are never hard-deleted by the application

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from psycopg import AsyncConnection
 
+from api.answers import declares
 from domain.clock import Clock
 from domain.db import Database, admin_tx, fetch_one, tenant_tx
 from domain.apikeys.service import hash_key
@@ -38,10 +40,15 @@ def get_clock(request: Request) -> Clock:
     return request.app.state.clock
 
 
-async def api_context(request: Request) -> ApiContext:
-    header = request.headers.get("authorization", "")
-    scheme, _, raw = header.partition(" ")
-    if scheme.lower() != "bearer" or not raw.strip():
+# declared as the OpenAPI security scheme; a missing or malformed header is answered below in our format
+bearer = HTTPBearer(scheme_name="apiKey", description="The business's API key", auto_error=False)
+
+
+@declares(UNAUTHORIZED=401)
+async def api_context(request: Request,
+                      credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiContext:
+    raw = credentials.credentials if credentials is not None else ""
+    if not raw.strip():
         raise HTTPException(401, "Send your API key as 'Authorization: Bearer <key>'.",
                             headers={"WWW-Authenticate": "Bearer"})
     db = get_db(request)

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
+from api.answers import contract_openapi
 from api.errors import install_error_handlers
 from api.widget_cors import WidgetCors
 from agent.routing import route_models
@@ -73,6 +74,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     for router in ROUTERS:
         app.include_router(router)
     install_staff(app)
+    app.openapi = contract_openapi(app)
     if settings.bench_routes:
         app.add_api_websocket_route("/widget/echo", widget_ws.echo)
     return app

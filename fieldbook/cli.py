@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 
+from fieldbook.backup import BackupError
+from fieldbook.migrate import SchemaMismatch
 from fieldbook.settings import Settings, SettingsError, load_settings
 
 log = logging.getLogger("fieldbook")
@@ -20,10 +22,32 @@ def _settings(require_secret: bool = True) -> Settings:
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
-    from fieldbook.runtime import prepare_database
+    from fieldbook.migrate import migrate
+    from fieldbook.runtime import database_urls, start_embedded
     settings = _settings(require_secret=False)
-    urls, embedded = prepare_database(settings)
-    print("database migrated" + (f" (embedded, data in {settings.fieldbook_data_dir})" if embedded else ""))
+    embedded = start_embedded(settings)
+    done = migrate(database_urls(settings, embedded).admin)
+    print(done + (f" (embedded, data in {settings.fieldbook_data_dir})" if embedded else ""))
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldbook.backup import backup
+    from fieldbook.runtime import database_urls, start_embedded
+    settings = _settings(require_secret=False)
+    print(backup(database_urls(settings, start_embedded(settings)).admin, Path(args.out)))
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from fieldbook.backup import restore
+    from fieldbook.runtime import database_urls, start_embedded
+    settings = _settings(require_secret=False)
+    print(restore(database_urls(settings, start_embedded(settings)).admin, Path(args.file), replace=args.replace))
     return 0
 
 
@@ -56,7 +80,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from fieldbook.runtime import open_database, prepare_database
 
     settings = demo_settings(args.host, args.port)
-    urls, _ = prepare_database(settings)
+    urls, _ = prepare_database(settings, migrating=True)
     base = settings.public_url
 
     async def seed(urls) -> None:
@@ -173,8 +197,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="fieldbook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sub.add_parser("migrate", help="apply schema.sql (embedded database when DATABASE_URL is unset)").set_defaults(
+    sub.add_parser("migrate", help="bring the database to this release's schema (embedded when DATABASE_URL is unset)").set_defaults(
         func=cmd_migrate)
+    bk = sub.add_parser("backup", help="pg_dump the database (custom format, grants included)")
+    bk.add_argument("--out", required=True, help="file to write")
+    bk.set_defaults(func=cmd_backup)
+    rs = sub.add_parser("restore", help="pg_restore a backup into the configured (or embedded) database")
+    rs.add_argument("file")
+    rs.add_argument("--replace", action="store_true", help="drop the database's current data first (server stopped)")
+    rs.set_defaults(func=cmd_restore)
     for name, func, helptext in (("serve", cmd_serve, "run the server"),
                                  ("demo", cmd_demo, "embedded database + demo tenant + server")):
         p = sub.add_parser(name, help=helptext)
@@ -232,7 +263,7 @@ def main(argv: list[str] | None = None) -> int:
         logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
         return args.func(args)
-    except SettingsError as exc:
+    except (SettingsError, SchemaMismatch, BackupError) as exc:
         print(f"fieldbook: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

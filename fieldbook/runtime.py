@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from domain.db import APP_ROLE, Database
 from fieldbook.embedded import EmbeddedPostgres
-from fieldbook.migrate import migrate
+from fieldbook.migrate import migrate, require_current
 from fieldbook.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,15 @@ def start_embedded(settings: Settings) -> EmbeddedPostgres | None:
     return pg
 
 
-def prepare_database(settings: Settings) -> tuple[DatabaseUrls, EmbeddedPostgres | None]:
+def prepare_database(settings: Settings, *, migrating: bool = False) -> tuple[DatabaseUrls, EmbeddedPostgres | None]:
+    """The database's URLs, the embedded server started if it is the one; migrated to this code's schema
+    when `migrating` (the `migrate` and `demo` commands), else refused unless it is already current."""
     embedded = start_embedded(settings)
     urls = database_urls(settings, embedded)
-    log.info(migrate(urls.admin))
+    if migrating:
+        log.info(migrate(urls.admin))
+    else:
+        require_current(urls.admin)
     return urls, embedded
 
 

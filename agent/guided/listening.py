@@ -54,7 +54,8 @@ def _answer(policy: GuidedPolicy, awaiting: str | None, text: str) -> None:
         describe(policy, text)
     elif awaiting in ("when", "move_when"):
         g["when"] = text[:200]
-        g["urgency"] = g["urgency"] or nlu.urgency_of(text)
+        if not g["urgency"]:
+            escalate(g, nlu.urgency_of(text))
         g["offer"] = None
     elif awaiting == "address":
         g["address"] = nlu.clean_address(text)
@@ -68,6 +69,16 @@ def _answer(policy: GuidedPolicy, awaiting: str | None, text: str) -> None:
         g["code"] = nlu.code_in(text)
     elif awaiting in ("pick_appointment", "cancel_confirm"):
         policy.account.hear(awaiting, text)
+
+
+def escalate(g: dict[str, Any], urgency: str | None) -> None:
+    """A new urgency; tickets already recorded are updated with it before any time is searched."""
+    if urgency is None or urgency == g["urgency"]:
+        return
+    g["urgency"] = urgency
+    for need in g["needs"]:
+        if need["ticket"] is not None and not need["done"]:
+            need["dirty"] = True
 
 
 def _address_confirm(g: dict[str, Any], text: str) -> None:
@@ -119,7 +130,9 @@ def _volunteered(policy: GuidedPolicy, text: str, awaiting: str | None) -> None:
         _needs(policy, text)
     urgency = nlu.urgency_of(text)
     if urgency and (g["urgency"] is None or urgency == "emergency"):
-        g["urgency"] = urgency
+        escalate(g, urgency)
+    if nlu.danger_in(text):
+        g["danger"] = True
     if not g["when"] and awaiting not in ("when", "confirm", "move_when") and nlu.has_time_words(text):
         window = resolve_when(text, now=deps.now(), tz=deps.tenant.tz)
         if window and window.specific:

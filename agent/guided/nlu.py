@@ -18,6 +18,12 @@ GENERIC = {"hvac", "plumbing", "plumber", "electrical", "electrician", "landscap
 # Words that only count when no other category is named more specifically ("roof leak" is roofing).
 WEAK = {"repair", "leak", "leaking", "power", "construction", "heat", "light", "lights", "switch", "yard"}
 
+# Danger to people, not only to the house: the safety instruction comes first, then the emergency visit.
+DANGER = re.compile(r"\b(carbon monoxide|co (alarm|detector)s?|co2? alarm|(smell(s|ing)?( of)?|smelt) (natural )?gas|"
+                    r"gas (smell|leak|odou?r)|(smell(s|ing)? )?(burning|smoke) (smell|from)|smell(s|ing)? (burning|smoke)|"
+                    r"sparks?|sparking|arcing|(electrical )?fire|"
+                    r"(water|leak(s|ing)?|drip(s|ping)?|wet)\b[^.!?]{0,40}\b(electrical panel|electric panel|outlets?|"
+                    r"breaker (box|panel)|panel box|fuse box|wires|wiring|light fixtures?|light switch(es)?))\b")
 EMERGENCY = re.compile(r"\b(emergency|freezing|no heat|flood(ing|ed)?|burst|sparks?|sparking|smoke|smoking|"
                        r"gas smell|smell gas|fire|no power|water everywhere|asap|right away|immediately)\b")
 NOT_EMERGENCY = re.compile(r"\b(not|no|isn'?t|non)[- ](an? )?(emergency|urgent|rush|hurry)\b")
@@ -98,6 +104,8 @@ def categories_in(text: str, vocabulary: list[Category]) -> list[tuple[str, bool
 def urgency_of(text: str) -> str | None:
     """emergency / urgent / normal / scheduled when the words say so; None when they do not."""
     low = normalize(text)
+    if DANGER.search(low):
+        return "emergency"
     if NOT_EMERGENCY.search(low):
         return "scheduled" if SCHEDULED.search(low) else "normal"
     if EMERGENCY.search(low):
@@ -118,6 +126,11 @@ def off_topic(text: str) -> bool:
     """A message that is neither a greeting nor about a service we could book."""
     low = normalize(text).strip()
     return not (GREETING.search(low) or ON_TOPIC.search(low) or phone_in(text, "US") or yes_no(text) is not None)
+
+
+def danger_in(text: str) -> bool:
+    """Whether the words describe a danger to people (gas, carbon monoxide, sparks, water near electrics)."""
+    return DANGER.search(normalize(text)) is not None
 
 
 def yes_no(text: str) -> bool | None:

@@ -20,6 +20,7 @@ from agent.guided import nlu, replies
 from agent.guided.account import AccountFlow
 from agent.guided.listening import hear
 from domain.phones import format_phone
+from domain.tenants.safety import safety_text
 from tools.deps import AgentDeps
 
 
@@ -28,7 +29,8 @@ def new_slots() -> dict[str, Any]:
             "phone": None, "identified": False, "known": None, "known_name": None, "address_on_file": None,
             "registered": False, "intent": None, "code_sent": False, "code": None, "info": None,
             "info_query": None, "human": False, "decline": False, "offer": None, "pick": None, "notes": [],
-            "turn_calls": [], "booked_now": 0, "appointments": None, "target": None, "confirmed": False}
+            "turn_calls": [], "booked_now": 0, "appointments": None, "target": None, "confirmed": False,
+            "danger": False, "safety_given": False}
 
 
 def as_dict(content: Any) -> dict[str, Any]:
@@ -74,7 +76,11 @@ class GuidedPolicy:
 
     def say(self, text: str = "", awaiting: str | None = None) -> TextPart:
         self.g["awaiting"] = awaiting
-        parts = [*self.g["notes"], text]
+        safety = []
+        if self.g.get("danger") and not self.g.get("safety_given"):
+            self.g["safety_given"] = True
+            safety = [safety_text(self.deps.tenant)]
+        parts = [*safety, *self.g["notes"], text]
         self.g["notes"] = []
         reply = " ".join(p for p in parts if p).strip()
         return TextPart(replies.for_sms(reply) if self.deps.conversation.channel == "sms" else reply)

@@ -5,11 +5,13 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
 from agent.orchestrate import ServiceRequestIn, orchestration_model
 from agent.runner import AgentRunner
+from api.answers import declares, errors
 from api.deps import Api, Db
 from domain.conversations.models import customer_side_role
 from domain.conversations.service import get_conversation, list_messages
@@ -41,10 +43,20 @@ def get_runner(request: Request) -> AgentRunner:
 Runner = Annotated[AgentRunner, Depends(get_runner)]
 
 
-async def widget_tenant(request: Request, db: Db, x_widget_key: str = Header(..., max_length=200)) -> Tenant:
+# declared as an OpenAPI security scheme; a missing or unknown key is answered below in our format
+widget_key = APIKeyHeader(name="X-Widget-Key", scheme_name="widgetKey", auto_error=False,
+                          description="The business's public widget key")
+
+
+@declares(UNAUTHORIZED=401, FORBIDDEN=403)
+async def widget_tenant(request: Request, db: Db,
+                        x_widget_key: Annotated[str | None, Depends(widget_key)]) -> Tenant:
     """The tenant whose public widget key was sent; a browser's Origin must be on its allow-list."""
-    async with admin_tx(db) as conn:
-        tenant = await find_by_widget_key(conn, x_widget_key.strip())
+    key = (x_widget_key or "").strip()
+    tenant = None
+    if key and len(key) <= 200:
+        async with admin_tx(db) as conn:
+            tenant = await find_by_widget_key(conn, key)
     if tenant is None:
         raise HTTPException(401, "Unknown widget key.")
     origin = request.headers.get("origin")
@@ -63,7 +75,7 @@ def _conversation_uuid(raw: str) -> UUID:
         raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND") from None
 
 
-@router.post("/chat")
+@router.post("/chat", responses=errors(CONVERSATION_NOT_FOUND=404))
 async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> ChatOut:
     """One customer message from the web widget; starts a conversation when `conversation_id` is null."""
     if body.conversation_id:
@@ -89,7 +101,7 @@ class ChatLines(BaseModel):
     messages: list[ChatLine]
 
 
-@router.get("/chat/{conversation_id}/messages")
+@router.get("/chat/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404))
 async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
                         after_seq: Annotated[int, Query(ge=0)] = 0) -> ChatLines:
     """The web conversation's lines after `after_seq`, staff replies included: the widget's HTTP fallback polls this."""
@@ -102,7 +114,7 @@ async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
     return ChatLines(messages=[ChatLine(seq=m.seq, role=customer_side_role(m.role), text=m.content) for m in rows])
 
 
-@router.post("/service-request")
+@router.post("/service-request", responses=errors(INVALID_PHONE=422))
 async def service_request(body: ServiceRequestIn, api: Api, runner: Runner) -> dict[str, Any]:
     """Seed 004's whole orchestration from extracted fields: lookup, ticket first, customer, options, book."""
     # the API key holder is the business itself: the phone it sends counts as verified

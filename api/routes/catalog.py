@@ -6,6 +6,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from api.answers import errors
 from api.deps import Api
 from domain.catalog import service as catalog
 from domain.catalog.models import Service
@@ -22,7 +23,7 @@ class TechnicianDetail(Technician):
     working_hours: list[WorkingSpan]
 
 
-@router.get("/technicians")
+@router.get("/technicians", responses=errors(UNKNOWN_CATEGORY=404))
 async def list_technicians(api: Api, skill: str | None = Query(None, max_length=60)) -> Page[Technician]:
     """Active technicians, optionally those with one skill (a service category key)."""
     async with api.tx() as conn:
@@ -31,7 +32,7 @@ async def list_technicians(api: Api, skill: str | None = Query(None, max_length=
         return Page(data=await technicians.list_technicians(conn, skill=skill))
 
 
-@router.get("/technicians/{technician_id}")
+@router.get("/technicians/{technician_id}", responses=errors(NOT_FOUND=404))
 async def get_technician(api: Api, technician_id: UUID) -> TechnicianDetail:
     async with api.tx() as conn:
         tech = await technicians.get_technician(conn, technician_id=technician_id)
@@ -46,7 +47,7 @@ async def list_services(api: Api, category: str | None = Query(None, max_length=
         return Page(data=await catalog.list_services(conn, category=category))
 
 
-@router.get("/services/{service_id}")
+@router.get("/services/{service_id}", responses=errors(NOT_FOUND=404))
 async def get_service(api: Api, service_id: UUID) -> Service:
     async with api.tx() as conn:
         return await catalog.get_service(conn, service_id=service_id)
@@ -80,13 +81,13 @@ async def _datalabels(api: Api, name: str) -> Page[Datalabel]:
     return Page(data=rows)
 
 
-@router.get("/datalabels/{name}")
+@router.get("/datalabels/{name}", responses=errors(UNKNOWN_DATALABEL=404))
 async def get_datalabels(api: Api, name: str) -> Page[Datalabel]:
     """Seed 004's settings API: `service_category` or `urgency_level` (a `dl__` prefix is accepted)."""
     return await _datalabels(api, name)
 
 
-@router.get("/datalabel")
+@router.get("/datalabel", responses=errors(UNKNOWN_DATALABEL=404))
 async def get_datalabel_by_query(api: Api, name: str = Query(max_length=60)) -> Page[Datalabel]:
     """The seed's spelling: `/api/v1/datalabel?name=dl__service_category`."""
     return await _datalabels(api, name)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Query
 
+from api.answers import errors
 from api.deps import Api, Live
 from domain.conversations.models import Handling
 from domain.inbox import service as inbox
@@ -35,7 +36,10 @@ def _after_seq(cursor: str | None) -> int:
     return int(cursor)
 
 
-@router.get("")
+NOT_FOUND = errors(CONVERSATION_NOT_FOUND=404)
+
+
+@router.get("", responses=errors(INVALID_PHONE=422, INVALID_CURSOR=422, INVALID_LIMIT=422))
 async def list_conversations(api: Api, state: Handling | None = None,
                              phone: Annotated[str | None, Query(max_length=40)] = None,
                              limit: int = 50, cursor: str | None = None) -> Page[InboxConversation]:
@@ -46,7 +50,8 @@ async def list_conversations(api: Api, state: Handling | None = None,
     return Page(data=[_contract(row) for row in page.data], next_cursor=page.next_cursor)
 
 
-@router.get("/{conversation_id}/messages")
+@router.get("/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404, INVALID_CURSOR=422,
+                                                             INVALID_LIMIT=422))
 async def list_messages(api: Api, conversation_id: UUID, limit: int = 200,
                         cursor: str | None = None) -> Page[InboxMessage]:
     """The transcript in order, private notes included (`private: true`); roles customer, agent, staff, system."""
@@ -59,7 +64,7 @@ async def list_messages(api: Api, conversation_id: UUID, limit: int = 200,
     return Page(data=[_line(m) for m in lines], next_cursor=str(lines[-1].seq) if more else None)
 
 
-@router.post("/{conversation_id}/messages", status_code=201)
+@router.post("/{conversation_id}/messages", status_code=201, responses=NOT_FOUND)
 async def post_message(api: Api, live: Live, conversation_id: UUID, body: StaffMessageCreate) -> InboxMessage:
     """A staff reply, delivered on the conversation's channel (SMS to its number, or the open web chat), which
     takes the conversation over; with `private: true` an internal note that is never sent."""
@@ -70,7 +75,7 @@ async def post_message(api: Api, live: Live, conversation_id: UUID, body: StaffM
     return _line(line)
 
 
-@router.post("/{conversation_id}/take-over")
+@router.post("/{conversation_id}/take-over", responses=NOT_FOUND)
 async def take_over(api: Api, live: Live, conversation_id: UUID) -> InboxConversation:
     """State `staff`: the agent stays silent until hand-back."""
     async with api.tx() as conn:
@@ -80,7 +85,7 @@ async def take_over(api: Api, live: Live, conversation_id: UUID) -> InboxConvers
     return _contract(row)
 
 
-@router.post("/{conversation_id}/hand-back")
+@router.post("/{conversation_id}/hand-back", responses=NOT_FOUND)
 async def hand_back(api: Api, live: Live, conversation_id: UUID) -> InboxConversation:
     """State `agent`: the agent answers the customer's next message."""
     async with api.tx() as conn:

@@ -1,5 +1,6 @@
 from fastapi import APIRouter, Query
 
+from api.answers import errors
 from api.deps import Api
 from domain.messages import service
 from domain.messages.models import Message, MessageStatus
@@ -9,7 +10,7 @@ from domain.phones import normalize_phone
 router = APIRouter(prefix="/api/v1/messages", tags=["messages"])
 
 
-@router.get("")
+@router.get("", responses=errors(INVALID_PHONE=422, INVALID_CURSOR=422, INVALID_LIMIT=422))
 async def list_messages(api: Api, phone: str | None = Query(None, max_length=40),
                         status: MessageStatus | None = None, limit: int = 50,
                         cursor: str | None = None) -> Page[Message]:

@@ -4,6 +4,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Response
 
+from api.answers import errors
 from api.deps import Api
 from domain.audit import service as audit
 from domain.audit.service import AuditEntry
@@ -14,20 +15,20 @@ from domain.pagination import Page
 router = APIRouter(prefix="/api/v1", tags=["records"])
 
 
-@router.get("/notes/{note_id}")
+@router.get("/notes/{note_id}", responses=errors(NOT_FOUND=404))
 async def get_note(api: Api, note_id: UUID) -> Note:
     async with api.tx() as conn:
         return await notes.get_note(conn, note_id=note_id)
 
 
-@router.delete("/notes/{note_id}", status_code=204)
+@router.delete("/notes/{note_id}", status_code=204, responses=errors(NOT_FOUND=404))
 async def delete_note(api: Api, note_id: UUID) -> Response:
     async with api.tx() as conn:
         await notes.delete_note(conn, note_id=note_id)
     return Response(status_code=204)
 
 
-@router.get("/audit/{entity_type}/{entity_id}")
+@router.get("/audit/{entity_type}/{entity_id}", responses=errors(UNKNOWN_ENTITY_TYPE=404))
 async def audit_history(api: Api, entity_type: str, entity_id: UUID) -> Page[AuditEntry]:
     """Every recorded change to one entity of the caller's business, oldest first."""
     async with api.tx() as conn:

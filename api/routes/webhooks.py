@@ -3,6 +3,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request, Response
 
+from api.answers import declares, errors
 from api.deps import Api
 from domain.errors import DomainError
 from domain.pagination import Page
@@ -19,6 +20,7 @@ class WebhooksUnavailable(DomainError):
     code = "WEBHOOKS_UNAVAILABLE"
 
 
+@declares(WEBHOOKS_UNAVAILABLE=503)
 def signing_key(request: Request) -> bytes:
     settings = request.app.state.settings
     if settings.secret_key is None:
@@ -34,7 +36,7 @@ SigningKey = Annotated[bytes, Depends(signing_key)]
 AllowPrivate = Annotated[bool, Depends(allow_private)]
 
 
-@router.post("", status_code=201)
+@router.post("", status_code=201, responses=errors(INVALID_WEBHOOK_URL=422, PRIVATE_WEBHOOK_URL=422, INVALID_EVENT_TYPE=422))
 async def create_endpoint(api: Api, body: WebhookEndpointCreate, key: SigningKey,
                           private: AllowPrivate) -> WebhookEndpointWithSecret:
     """A new endpoint; the response carries its signing secret, shown this once."""
@@ -49,34 +51,34 @@ async def list_endpoints(api: Api) -> list[WebhookEndpoint]:
         return await service.list_endpoints(conn)
 
 
-@router.get("/{endpoint_id}")
+@router.get("/{endpoint_id}", responses=errors(NOT_FOUND=404))
 async def get_endpoint(api: Api, endpoint_id: UUID) -> WebhookEndpoint:
     async with api.tx() as conn:
         return await service.get_endpoint(conn, endpoint_id=endpoint_id)
 
 
-@router.patch("/{endpoint_id}")
+@router.patch("/{endpoint_id}", responses=errors(NOT_FOUND=404, INVALID_WEBHOOK_URL=422, PRIVATE_WEBHOOK_URL=422, INVALID_EVENT_TYPE=422))
 async def update_endpoint(api: Api, endpoint_id: UUID, body: WebhookEndpointUpdate,
                           private: AllowPrivate) -> WebhookEndpoint:
     async with api.tx() as conn:
         return await service.update_endpoint(conn, endpoint_id=endpoint_id, data=body, allow_private=private)
 
 
-@router.post("/{endpoint_id}/rotate-secret")
+@router.post("/{endpoint_id}/rotate-secret", responses=errors(NOT_FOUND=404))
 async def rotate_secret(api: Api, endpoint_id: UUID, key: SigningKey) -> WebhookEndpointWithSecret:
     """A new signing secret, shown this once; the old one stops verifying at once."""
     async with api.tx() as conn:
         return await service.rotate_secret(conn, tenant_id=api.tenant.id, endpoint_id=endpoint_id, signing_key=key)
 
 
-@router.delete("/{endpoint_id}", status_code=204)
+@router.delete("/{endpoint_id}", status_code=204, responses=errors(NOT_FOUND=404))
 async def delete_endpoint(api: Api, endpoint_id: UUID) -> Response:
     async with api.tx() as conn:
         await service.delete_endpoint(conn, endpoint_id=endpoint_id)
     return Response(status_code=204)
 
 
-@router.get("/{endpoint_id}/deliveries")
+@router.get("/{endpoint_id}/deliveries", responses=errors(NOT_FOUND=404, INVALID_CURSOR=422, INVALID_LIMIT=422))
 async def list_deliveries(api: Api, endpoint_id: UUID, limit: int = 50,
                           cursor: str | None = None) -> Page[WebhookDelivery]:
     """The endpoint's delivery log: each event's status, attempts and last response."""

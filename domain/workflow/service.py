@@ -12,7 +12,7 @@ from uuid import UUID
 
 from psycopg import AsyncConnection
 
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Conflict, NotFound
 from domain.messages.service import revoke_ticket_messages
 from domain.scheduling import service as scheduling
 from domain.technicians.service import get_technician
@@ -100,12 +100,12 @@ async def _check_qualified(conn: AsyncConnection, ticket: Ticket, technician_id:
     try:
         technician = await get_technician(conn, technician_id=technician_id)
     except NotFound:
-        raise Invalid("Unknown technician.", code="UNKNOWN_TECHNICIAN") from None
+        raise NotFound("Unknown technician.", code="UNKNOWN_TECHNICIAN") from None
     if not technician.active:
-        raise Invalid(f"{technician.name} is not active.", code="TECHNICIAN_INACTIVE")
+        raise Conflict(f"{technician.name} is not active.", code="TECHNICIAN_INACTIVE")
     if ticket.service_category not in technician.skills:
-        raise Invalid(f"{technician.name} does not take {ticket.service_category} work.",
-                      code="TECHNICIAN_NOT_QUALIFIED")
+        raise Conflict(f"{technician.name} does not take {ticket.service_category} work.",
+                       code="TECHNICIAN_NOT_QUALIFIED")
 
 
 async def change_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, data: TicketUpdate,

@@ -21,7 +21,7 @@ async def test_chat_contract(client, demo):
 async def test_chat_errors(client, demo, factory):
     post = client.post
     r = await post("/api/v1/ai-agent/chat", json={"conversation_id": None, "message": "hi"})
-    assert r.status_code == 422
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "UNAUTHORIZED")   # no key: not authenticated
     r = await post("/api/v1/ai-agent/chat", headers={"X-Widget-Key": "nope"}, json={"conversation_id": None, "message": "hi"})
     assert (r.status_code, r.json()["error"]["code"]) == (401, "UNAUTHORIZED")
     r = await post("/api/v1/ai-agent/chat", headers=WIDGET | {"Origin": "https://evil.example"},

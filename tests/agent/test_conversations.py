@@ -88,6 +88,9 @@ def _check(case, rows, transcript):
     if "date_from" in expect:
         day = first["start"].astimezone(TZ).date().isoformat()
         assert expect["date_from"] <= day <= expect["date_to"], story
+    if "reply_mentions_any" in expect:
+        assert any(word.lower() in reply.lower() for reply in transcript.replies
+                   for word in expect["reply_mentions_any"]), story
     for word in expect.get("mention", []):
         assert any(word in reply for reply in transcript.replies), story
     for word in expect.get("forbid", []):

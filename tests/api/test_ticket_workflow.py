@@ -50,7 +50,7 @@ async def test_patch_assignment_checks_skill_and_moves_the_visit(client, factory
     url = f"/api/v1/tickets/{t['id']}"
     r = await client.patch(url, json={"technician_id": str(techs["raj"]), "description": "Cold air"},
                            headers=a.headers)
-    assert (r.status_code, r.json()["error"]["code"]) == (422, "TECHNICIAN_NOT_QUALIFIED")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "TECHNICIAN_NOT_QUALIFIED")
     # all or nothing: the description sent with the refused assignment was not saved either
     assert (await client.get(url, headers=a.headers)).json()["description"] == "No heat"
     r = await client.patch(url, json={"technician_id": str(techs["ana"])}, headers=a.headers)

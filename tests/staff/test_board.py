@@ -56,7 +56,7 @@ async def test_week_view_and_assign(db, client, clock):
     # Lisa does electrical work only: the board checks the skill like every other surface
     refused = await client.post("/staff/board/assign", data={"csrf_token": csrf, "ticket_id": str(ticket),
                                                              "technician_id": str(demo.lisa_id)})
-    assert refused.status_code == 422 and "TECHNICIAN_NOT_QUALIFIED" in refused.text
+    assert refused.status_code == 409 and "TECHNICIAN_NOT_QUALIFIED" in refused.text
     async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
         tom = await fetch_value(conn, "select id from technicians where name = 'Tom Becker'")
     assigned = await client.post("/staff/board/assign", data={"csrf_token": csrf, "ticket_id": str(ticket),
@@ -79,7 +79,7 @@ async def test_booking_goes_through_scheduling(db, client, clock):
                                 (f"{demo.lisa_id}|2025-11-06T14:00:00-05:00", "60", "TECHNICIAN_NOT_QUALIFIED")):
         refused = await client.post("/staff/board/book", data={"csrf_token": csrf, "ticket_id": str(ticket),
                                                                "slot": slot, "minutes": minutes})
-        assert refused.status_code == 422 and code in refused.text, (slot, minutes)
+        assert refused.status_code == 409 and code in refused.text, (slot, minutes)
     booked = await client.post("/staff/board/book", data={"csrf_token": csrf, "ticket_id": str(ticket),
                                                           "slot": f"{tom}|2025-11-06T14:00:00-05:00", "minutes": "90"})
     assert booked.status_code == 303

@@ -1,5 +1,18 @@
--- The staff inbox (issue 15): the hand-off state replaces the handed_off flag; staff replies and private
--- notes in the transcript; on-duty staff and how they are alerted.
+-- Issue 15: workflow integrity (a cancelled ticket keeps its reason; customers are told of cancelled or moved
+-- visits, staff are alerted, through scheduled messages) and the staff inbox.
+
+alter table tickets
+    add column cancellation_reason text check (length(cancellation_reason) between 1 and 500);
+
+alter table scheduled_messages
+    drop constraint scheduled_messages_message_type_check,
+    add constraint scheduled_messages_message_type_check check (message_type in (
+        'appointment_confirmation', 'appointment_reminder', 'service_reminder',
+        'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply',
+        'appointment_cancelled', 'appointment_moved', 'staff_alert'));
+
+-- The staff inbox: the hand-off state replaces the handed_off flag; staff replies and private notes in the
+-- transcript; on-duty staff and how they are alerted.
 
 alter table tenants
     add column staff_alert_channel text not null default 'email' check (staff_alert_channel in ('sms', 'email'));
