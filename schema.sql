@@ -383,6 +383,7 @@ create table conversations (
     handling       text not null default 'agent' check (handling in ('agent', 'needs_staff', 'staff')),
     needs_staff_since timestamptz,                   -- when it started waiting for a person
     assigned_to    uuid,                             -- the staff member who has it
+    handed_off     boolean generated always as (handling <> 'agent') stored,   -- release 1's flag, still readable
     primary key (tenant_id, id),
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
     foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id)

@@ -28,7 +28,10 @@ alter table conversations
     add foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id);
 -- a conversation the agent had handed off is waiting for a person
 update conversations set handling = 'needs_staff', needs_staff_since = last_message_at where handed_off;
-alter table conversations drop column handed_off;
+-- release 1's flag stays readable, now derived from the state (no row loses what it said)
+alter table conversations
+    drop column handed_off,
+    add column handed_off boolean generated always as (handling <> 'agent') stored;
 create index conversations_inbox on conversations (tenant_id, handling, last_message_at desc);
 
 alter table conversation_messages
