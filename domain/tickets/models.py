@@ -99,3 +99,4 @@ class TicketFilter(BaseModel):
     category: str | None = None
     technician_id: UUID | None = None
     contact_id: UUID | None = None
+    urgency: str | None = None

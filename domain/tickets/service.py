@@ -129,7 +129,7 @@ async def delete_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> None:
     await conn.execute("update tickets set deleted_at = now() where id = %s", (ticket_id,))
 
 
-def _filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
+def ticket_filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
     where: list[str] = ["deleted_at is null"]
     params: dict[str, Any] = {}
     if f.status:
@@ -147,6 +147,9 @@ def _filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
     if f.contact_id:
         where.append("contact_id = %(contact)s")
         params["contact"] = f.contact_id
+    if f.urgency:
+        where.append("urgency = %(urgency)s")
+        params["urgency"] = f.urgency
     return where, params
 
 
@@ -155,7 +158,7 @@ async def list_tickets(conn: AsyncConnection, *, filters: TicketFilter | None = 
     """Live tickets in creation order, filtered by status, phone, category, technician or contact."""
     check_limit(limit)
     after = Cursor.decode(cursor)
-    where, params = _filters(filters or TicketFilter(), region)
+    where, params = ticket_filters(filters or TicketFilter(), region)
     if after:
         where.append("(created_at, id) > (%(after_c)s, %(after_i)s)")
         params |= {"after_c": after.created_at, "after_i": after.id}
