@@ -384,6 +384,9 @@ create table conversations (
     needs_staff_since timestamptz,                   -- when it started waiting for a person
     assigned_to    uuid,                             -- the staff member who has it
     handed_off     boolean generated always as (handling <> 'agent') stored,   -- release 1's flag, still readable
+    -- staff were alerted (an emergency booked) while the agent still had requests of this conversation to book:
+    -- the conversation becomes needs_staff when they are (domain/inbox/service.settle_staff_flag)
+    staff_flag_pending text,
     primary key (tenant_id, id),
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
     foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id)
@@ -969,6 +972,71 @@ create table verification_codes (
 create index verification_codes_conversation on verification_codes (tenant_id, conversation_id, created_at desc);
 call apply_tenant_policies('verification_codes', false);
 call apply_row_triggers('verification_codes', false);
+
+-- ---------------------------------------------------------------------------------------------
+-- Staff inbox: assignment history, macros, saved views; ticket participants
+-- ---------------------------------------------------------------------------------------------
+
+-- Every change of who has a conversation, in order (conversations.assigned_to is the latest).
+create table conversation_assignments (
+    tenant_id       uuid not null references tenants (id) on delete cascade,
+    id              uuid not null default gen_random_uuid(),
+    conversation_id uuid not null,
+    staff_user_id   uuid,                         -- null: unassigned
+    assigned_by     text not null default app_actor(),
+    created_at      timestamptz not null default now(),
+    primary key (tenant_id, id),
+    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id)
+);
+create index conversation_assignments_conversation on conversation_assignments (tenant_id, conversation_id, created_at);
+call apply_tenant_policies('conversation_assignments', false);
+call apply_row_triggers('conversation_assignments', false);
+
+-- Canned replies; {first_name} and {ticket_code} are filled in for the conversation at hand.
+create table macros (
+    tenant_id  uuid not null references tenants (id) on delete cascade,
+    id         uuid not null default gen_random_uuid(),
+    name       text not null check (length(name) between 1 and 100),
+    body       text not null check (length(body) between 1 and 1600),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint macros_name_key unique (tenant_id, name)
+);
+call apply_tenant_policies('macros', false);
+call apply_row_triggers('macros', true);
+
+-- A staff member's saved inbox filters.
+create table saved_views (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    staff_user_id uuid not null,
+    name          text not null check (length(name) between 1 and 60),
+    filters       jsonb not null default '{}'::jsonb,
+    created_at    timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint saved_views_name_key unique (tenant_id, staff_user_id, name),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('saved_views', false);
+call apply_row_triggers('saved_views', false);
+
+-- Staff who follow a ticket: each is emailed its updates (thread messages, cancellation, reassignment).
+create table ticket_participants (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    ticket_id     uuid not null,
+    staff_user_id uuid not null,
+    added_by      text not null default app_actor(),
+    created_at    timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint ticket_participants_once unique (tenant_id, ticket_id, staff_user_id),
+    foreign key (tenant_id, ticket_id) references tickets (tenant_id, id),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('ticket_participants', false);
+call apply_row_triggers('ticket_participants', false);
 
 -- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.

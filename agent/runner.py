@@ -23,6 +23,7 @@ from domain.clock import Clock
 from domain.conversations import service as conversations
 from domain.conversations.models import Channel, Conversation
 from domain.db import Database, tenant_tx
+from domain.inbox.service import settle_staff_flag
 from domain.inbox.waiting import waiting_reply
 from domain.live import Notifier, conversation_changed
 from domain.tenants.models import Tenant
@@ -100,6 +101,7 @@ class AgentRunner:
         conversation.model_history = ModelMessagesTypeAdapter.dump_python(_trim(messages), mode="json")
         async with self._tx(tenant) as conn:
             await conversations.save_conversation(conn, conversation=conversation, now=self.clock.now())
+            await settle_staff_flag(conn, conversation_id=conversation.id, now=self.clock.now())
             if output:
                 await conversations.append_message(conn, tenant_id=tenant.id, conversation_id=conversation.id,
                                                    role="agent", content=output)

@@ -25,6 +25,7 @@ alter table conversations
     add column handling text not null default 'agent' check (handling in ('agent', 'needs_staff', 'staff')),
     add column needs_staff_since timestamptz,
     add column assigned_to uuid,
+    add column staff_flag_pending text,
     add foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id);
 -- a conversation the agent had handed off is waiting for a person
 update conversations set handling = 'needs_staff', needs_staff_since = last_message_at where handed_off;

@@ -6,14 +6,19 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Request
+from pydantic import ValidationError
 
 from domain.categories.service import list_categories, list_urgency_levels
 from domain.errors import Invalid
+from domain.inbox.models import StaffMessageCreate
+from domain.inbox.thread import post_to_ticket
+from domain.live import conversation_changed
 from domain.technicians.service import list_technicians
 from domain.tickets.kanban import KANBAN_COLUMNS, kanban
 from domain.tickets.models import TicketFilter
 from domain.tickets.service import get_ticket_by_code
 from domain.workflow.service import cancel_ticket
+from staff.live import StaffLive
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff/tickets", include_in_schema=False)
@@ -63,3 +68,20 @@ async def cancel(staff: Staff, form: Form, ticket_id: UUID):
     async with staff.tx() as conn:
         await cancel_ticket(conn, tenant=staff.tenant, ticket_id=ticket_id, reason=reason, now=staff.clock.now())
     return redirect(f"/staff/tickets/{ticket_id}")
+
+
+@router.post("/{ticket_id}/thread")
+async def post_thread(staff: Staff, live: StaffLive, form: Form, ticket_id: UUID):
+    """A private note on the ticket, or a message to the customer on the ticket's conversation."""
+    staff.require_dispatch()
+    try:
+        data = StaffMessageCreate(content=form.get("content", ""), private=form.get("private") == "on")
+    except ValidationError:
+        raise Invalid("Write 1 to 1600 characters.", code="VALIDATION_ERROR") from None
+    async with staff.tx() as conn:
+        conversation_id = await post_to_ticket(conn, tenant=staff.tenant, ticket_id=ticket_id, data=data,
+                                               author_id=staff.session.staff_user_id, author=staff.actor,
+                                               now=staff.clock.now())
+    if conversation_id is not None:
+        conversation_changed(live, staff.tenant.id, conversation_id)
+    return redirect(f"/staff/tickets/{ticket_id}#thread")

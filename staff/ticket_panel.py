@@ -7,6 +7,7 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from pydantic import BaseModel
 
+from domain.inbox.thread import ThreadItem, ticket_thread
 from domain.scheduling.models import Appointment
 from domain.scheduling.service import booked_appointment_for_ticket
 from domain.technicians.models import Technician
@@ -18,10 +19,12 @@ class DispatchPanel(BaseModel):
     qualified: list[Technician]          # active technicians with the ticket's skill (the only ones assignable)
     appointment: Appointment | None
     cancellation_reason: str | None
+    thread: list[ThreadItem]
 
 
 async def dispatch_panel(conn: AsyncConnection, *, ticket_id: UUID) -> DispatchPanel:
     ticket = await get_ticket(conn, ticket_id=ticket_id)
     return DispatchPanel(qualified=await list_technicians(conn, skill=ticket.service_category),
                          appointment=await booked_appointment_for_ticket(conn, ticket_id=ticket_id),
-                         cancellation_reason=ticket.cancellation_reason)
+                         cancellation_reason=ticket.cancellation_reason,
+                         thread=await ticket_thread(conn, ticket_id=ticket_id))

@@ -92,6 +92,15 @@ RECIPES: dict[str, str] = {
     "verification_codes": """insert into verification_codes (tenant_id, conversation_id, phone, code_hash, expires_at)
                              values (%(t)s, %(conversations)s, '+14165550000', md5(%(u)s), now() + interval '10 minutes')
                              returning id""",
+    "conversation_assignments": """insert into conversation_assignments (tenant_id, conversation_id, staff_user_id)
+                                   values (%(t)s, %(conversations)s, %(staff_users)s) returning id""",
+    "macros": """insert into macros (tenant_id, name, body) values (%(t)s, 'Macro ' || %(u)s, 'Hi {first_name}')
+                 returning id""",
+    "saved_views": """insert into saved_views (tenant_id, staff_user_id, name, filters)
+                      values (%(t)s, %(staff_users)s, 'View ' || %(u)s, '{"state": "needs_staff"}') returning id""",
+    "ticket_participants": """insert into ticket_participants (tenant_id, ticket_id, staff_user_id)
+                              values (%(t)s, %(tickets)s, %(staff_users)s)
+                              on conflict (tenant_id, ticket_id, staff_user_id) do nothing returning id""",
     "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
                     values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
 }

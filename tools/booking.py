@@ -143,7 +143,8 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
                 booked_by=f"agent:{deps.conversation.id}")
             queued = await confirmation_queued(conn, appointment.id)
             if ticket.urgency_level == "emergency":
-                await call_staff(deps, conn, f"Emergency booked: {ticket.code} ({ticket.service_category})")
+                await call_staff(deps, conn, f"Emergency booked: {ticket.code} ({ticket.service_category})",
+                                 after_open_requests=True)
     except (SlotTaken, SlotUnavailable) as exc:
         async with deps.tx() as conn:
             ticket = await get_ticket(conn, ticket_id=UUID(chosen["ticket_id"]))

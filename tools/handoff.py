@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from psycopg import AsyncConnection
 
+from domain.conversations.service import get_conversation
 from domain.inbox.service import flag_for_staff
 from tools.deps import AgentDeps
 
 
-async def call_staff(deps: AgentDeps, conn: AsyncConnection, reason: str) -> None:
-    """From the end of this turn the agent stays silent (see agent/runner) until staff hand the conversation back."""
+async def call_staff(deps: AgentDeps, conn: AsyncConnection, reason: str, *, after_open_requests: bool = False) -> None:
+    """The agent stays silent from here (see agent/runner) until staff hand the conversation back; with
+    `after_open_requests`, only once the customer's other requests of this conversation are booked."""
     await flag_for_staff(conn, tenant=deps.tenant, conversation_id=deps.conversation.id, reason=reason[:200],
-                         now=deps.now())
-    deps.conversation.handling = "needs_staff"
+                         now=deps.now(), after_open_requests=after_open_requests)
+    deps.conversation.handling = (await get_conversation(conn, conversation_id=deps.conversation.id)).handling

@@ -6,6 +6,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.answers import errors
 from api.deps import Api
+from domain.inbox import thread
+from domain.inbox.thread import ThreadItem
 from domain.notes import service as notes
 from domain.notes.models import Note, NoteCreate
 from domain.pagination import Page
@@ -92,3 +94,12 @@ async def add_note(api: Api, ref: str, body: NoteCreate) -> Note:
         ticket = await service.find_ticket(conn, ref=ref)
         return await notes.add_ticket_note(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, author=api.actor,
                                            data=body)
+
+
+@router.get("/{ref}/thread", responses=errors(NOT_FOUND=404))
+async def ticket_thread(api: Api, ref: str) -> Page[ThreadItem]:
+    """One thread per ticket, oldest first: its conversation (customer, agent, staff, private notes), its notes
+    and the texts and emails sent about it; each item with `role`, `channel`, `author`, `private`."""
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return Page(data=await thread.ticket_thread(conn, ticket_id=ticket.id))

@@ -22,6 +22,7 @@ class Conversation(BaseModel):
     state: dict[str, Any] = Field(default_factory=dict)
     model_history: list[Any] = Field(default_factory=list)
     handling: Handling = "agent"
+    assigned_to: UUID | None = None   # the staff member who has it (domain/inbox/assignment)
     created_at: datetime
     last_message_at: datetime
 

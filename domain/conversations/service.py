@@ -12,7 +12,7 @@ from domain.conversations.models import Channel, Conversation, ConversationMessa
 from domain.db import fetch_all, fetch_one
 from domain.errors import NotFound
 
-COLUMNS = """id, channel, phone, phone_verified, contact_id, state, model_history, handling, created_at,
+COLUMNS = """id, channel, phone, phone_verified, contact_id, state, model_history, handling, assigned_to, created_at,
     last_message_at"""
 LINE_COLUMNS = "id, seq, role, content, created_at, private, author_id"
 

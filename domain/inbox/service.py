@@ -14,11 +14,12 @@ from uuid import UUID
 from psycopg import AsyncConnection, sql
 
 from domain.conversations import handling as states
-from domain.conversations.models import ConversationMessage
+from domain.conversations.models import Conversation, ConversationMessage
 from domain.conversations.service import append_message, list_messages, lock_conversation
 from domain.db import fetch_all, fetch_one, fetch_value
 from domain.errors import NotFound
 from domain.inbox.alerts import alert_on_duty
+from domain.inbox.assignment import assign_conversation
 from domain.inbox.models import InboxFilter, InboxRow, StaffMessageCreate
 from domain.messages.models import MessageCreate
 from domain.messages.service import queue_message
@@ -101,31 +102,52 @@ async def transcript(conn: AsyncConnection, *, conversation_id: UUID, after_seq:
 
 
 async def flag_for_staff(conn: AsyncConnection, *, tenant: Tenant, conversation_id: UUID, reason: str,
-                         now: datetime) -> bool:
-    """`agent` becomes `needs_staff` and the on-duty staff are alerted; True when it was newly flagged.
+                         now: datetime, after_open_requests: bool = False) -> bool:
+    """`agent` becomes `needs_staff` and the on-duty staff are alerted; True when they were alerted now.
 
-    Already waiting for or with a person: nothing changes and nobody is alerted twice.
+    Already waiting for or with a person: nothing changes and nobody is alerted twice. With
+    `after_open_requests` (an emergency booked while the customer's other requests still wait for a time),
+    staff are alerted now but the agent finishes booking first: settle_staff_flag flips the state then.
     """
     conversation = await lock_conversation(conn, conversation_id=conversation_id)
-    if conversation.handling != "agent":
+    if conversation.handling != "agent" or await states.staff_flag_pending(conn, conversation_id=conversation_id):
         return False
-    await states.set_handling(conn, conversation_id=conversation_id, handling="needs_staff", now=now)
-    conversation.handling = "needs_staff"
     last = await fetch_value(conn, """
         select content from conversation_messages where conversation_id = %s and role = 'customer'
          order by seq desc limit 1""", (conversation_id,))
     await alert_on_duty(conn, tenant=tenant, conversation=conversation, reason=reason, last_message=last, now=now)
     await emit_event(conn, tenant_id=tenant.id, event_type="conversation.needs_staff", entity_id=conversation_id,
                      payload={"reason": reason, "channel": conversation.channel})
+    if after_open_requests and await _open_requests(conn, conversation_id):
+        await states.set_staff_flag_pending(conn, conversation_id=conversation_id, reason=reason)
+    else:
+        await states.set_handling(conn, conversation_id=conversation_id, handling="needs_staff", now=now)
+    return True
+
+
+async def _open_requests(conn: AsyncConnection, conversation_id: UUID) -> bool:
+    """Whether the conversation still has a service request the agent can book (open, not waitlisted)."""
+    return bool(await fetch_value(conn, """
+        select exists (select 1 from tickets where conversation_id = %s and status = 'open' and kind = 'service'
+                          and not waitlisted and deleted_at is null)""", (conversation_id,)))
+
+
+async def settle_staff_flag(conn: AsyncConnection, *, conversation_id: UUID, now: datetime) -> bool:
+    """After a turn: a conversation whose staff were alerted becomes needs_staff once nothing is left to book."""
+    if not await states.staff_flag_pending(conn, conversation_id=conversation_id):
+        return False
+    if await _open_requests(conn, conversation_id):
+        return False
+    await states.set_handling(conn, conversation_id=conversation_id, handling="needs_staff", now=now)
     return True
 
 
 async def take_over(conn: AsyncConnection, *, tenant: Tenant, conversation_id: UUID, staff_user_id: UUID | None,
                     now: datetime) -> InboxRow:
     """A person has the conversation: the agent goes silent; the taker is assigned if nobody was."""
-    await lock_conversation(conn, conversation_id=conversation_id)
-    await states.set_handling(conn, conversation_id=conversation_id, handling="staff", now=now,
-                              assign_to=staff_user_id)
+    conversation = await lock_conversation(conn, conversation_id=conversation_id)
+    await states.set_handling(conn, conversation_id=conversation_id, handling="staff", now=now)
+    await _assign_if_nobody(conn, tenant, conversation, staff_user_id)
     await emit_event(conn, tenant_id=tenant.id, event_type="conversation.taken_over", entity_id=conversation_id,
                      payload={"staff_user_id": staff_user_id})
     return await get_row(conn, conversation_id=conversation_id)
@@ -138,6 +160,14 @@ async def hand_back(conn: AsyncConnection, *, tenant: Tenant, conversation_id: U
     await emit_event(conn, tenant_id=tenant.id, event_type="conversation.handed_back", entity_id=conversation_id,
                      payload={})
     return await get_row(conn, conversation_id=conversation_id)
+
+
+async def _assign_if_nobody(conn: AsyncConnection, tenant: Tenant, conversation: Conversation,
+                            staff_user_id: UUID | None) -> None:
+    """Whoever takes a conversation nobody had becomes its assignee (recorded in its history)."""
+    if staff_user_id is not None and conversation.assigned_to is None:
+        await assign_conversation(conn, tenant_id=tenant.id, conversation_id=conversation.id,
+                                  staff_user_id=staff_user_id)
 
 
 async def post_staff_message(conn: AsyncConnection, *, tenant: Tenant, conversation_id: UUID,
@@ -153,8 +183,8 @@ async def post_staff_message(conn: AsyncConnection, *, tenant: Tenant, conversat
     if data.private:
         return line
     if conversation.handling != "staff":
-        await states.set_handling(conn, conversation_id=conversation_id, handling="staff", now=now,
-                                  assign_to=author_id)
+        await states.set_handling(conn, conversation_id=conversation_id, handling="staff", now=now)
+        await _assign_if_nobody(conn, tenant, conversation, author_id)
     await states.touch(conn, conversation_id=conversation_id, now=now)
     if conversation.channel == "sms" and conversation.phone:
         ticket_id = await fetch_value(conn, """

@@ -217,3 +217,10 @@ async def list_messages(conn: AsyncConnection, *, phone: str | None = None, stat
         {"after_c": after.created_at if after else None, "after_i": after.id if after else None,
          "phone": phone, "status": status, "limit": limit + 1})
     return page_of(rows, limit)
+
+
+async def ticket_messages(conn: AsyncConnection, *, ticket_id: UUID) -> list[Message]:
+    """Everything queued to the customer about the ticket, in the order it was queued."""
+    return await fetch_all(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages where ticket_id = %s order by created_at, scheduled_for, id""",
+        (ticket_id,))

@@ -101,6 +101,12 @@ async def set_technician(conn: AsyncConnection, *, ticket_id: UUID, technician_i
     await conn.execute("update tickets set technician_id = %s where id = %s", (technician_id, ticket_id))
 
 
+async def attach_conversation(conn: AsyncConnection, *, ticket_id: UUID, conversation_id: UUID) -> None:
+    """The conversation the ticket's thread is carried on (a phone-in ticket gets one when staff first write)."""
+    await conn.execute("update tickets set conversation_id = %s where id = %s and conversation_id is null",
+                       (conversation_id, ticket_id))
+
+
 async def waitlist_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> bool:
     """No time to offer: an open ticket stays open, unassigned and waitlisted; True when newly flagged."""
     cur = await conn.execute("""

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from domain.conversations.service import append_message, get_conversation, start_conversation
-from domain.db import fetch_dicts
+from domain.db import fetch_dicts, fetch_value
 from domain.errors import NotFound
 from domain.inbox import service as inbox
 from domain.inbox.models import InboxFilter, StaffMessageCreate
@@ -73,6 +73,25 @@ class TestFlag:
             await inbox.flag_for_staff(conn, tenant=a.tenant, conversation_id=sms.id, reason="x", now=NOW)
             sent = await alerts(conn)
         assert [s["to_address"] for s in sent] == ["jamie@x.test", "owner@x.test"]
+
+
+    async def test_an_emergency_with_other_requests_waiting_alerts_now_and_flags_when_they_are_booked(self, factory):
+        a, _, jamie, sms, _ = await world(factory)
+        async with a.tx() as conn:
+            await set_duty(conn, user_id=jamie.id, data=DutyUpdate(on_duty=True, phone="416 555 0199"), region="CA")
+            second = await fetch_value(conn, """
+                insert into tickets (tenant_id, customer_phone, category, conversation_id)
+                values (%s, %s, 'HVAC', %s) returning id""", (a.id, CUSTOMER, sms.id))
+            alerted = await inbox.flag_for_staff(conn, tenant=a.tenant, conversation_id=sms.id, now=NOW,
+                                                 reason="Emergency booked", after_open_requests=True)
+            waiting = (await inbox.get_row(conn, conversation_id=sms.id)).state
+            early = await inbox.settle_staff_flag(conn, conversation_id=sms.id, now=NOW)
+            await conn.execute("update tickets set status = 'scheduled' where id = %s", (second,))
+            settled = await inbox.settle_staff_flag(conn, conversation_id=sms.id, now=NOW)
+            after = (await inbox.get_row(conn, conversation_id=sms.id)).state
+            sent = await alerts(conn)
+        assert (alerted, waiting, early, settled, after) == (True, "agent", False, True, "needs_staff")
+        assert len(sent) == 1     # alerted once, when the emergency was booked
 
 
 class TestStaffMessages:
