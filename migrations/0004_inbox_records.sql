@@ -7,7 +7,7 @@ create table conversation_assignments (
     conversation_id uuid not null,
     staff_user_id   uuid,                         -- null: unassigned
     assigned_by     text not null default app_actor(),
-    created_at      timestamptz not null default now(),
+    created_at      timestamptz not null default clock_timestamp(),   -- several changes in one transaction keep their order
     primary key (tenant_id, id),
     foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
     foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id)

@@ -9,10 +9,13 @@ from pydantic import ValidationError
 
 from domain.conversations.models import Handling
 from domain.errors import Invalid
+from domain.inbox import macros, views
 from domain.inbox import service as inbox
+from domain.inbox.assignment import assign_conversation, assignment_history
 from domain.inbox.models import InboxFilter, StaffMessageCreate
 from domain.live import conversation_changed
 from domain.phones import format_phone
+from domain.staff.service import list_staff
 from staff.live import StaffLive
 from staff.web import Form, Staff, redirect, render
 
@@ -31,26 +34,54 @@ def _state(value: str | None) -> Handling | None:
 
 @router.get("")
 async def inbox_page(request: Request, staff: Staff, state: str | None = "needs_staff", mine: bool = False,
+                     unassigned: bool = False, channel: str = "", view: UUID | None = None,
                      cursor: str | None = None):
-    """Conversations of one state (waiting ones first by default), most recent activity first."""
+    """Conversations of one state (waiting ones first by default), most recent activity first; `view` applies
+    one of the staff member's saved views."""
     staff.require_dispatch()
-    filters = InboxFilter(state=_state(state), assigned_to=staff.session.staff_user_id if mine else None)
     async with staff.tx() as conn:
+        if view is not None:
+            filters = (await views.get_view(conn, staff_user_id=staff.session.staff_user_id, view_id=view)).filters
+        else:
+            filters = InboxFilter(state=_state(state), assigned_to=staff.session.staff_user_id if mine else None,
+                                  unassigned=unassigned, channel=channel if channel in ("web", "sms") else None)
         page = await inbox.list_conversations(conn, filters=filters, limit=50, cursor=cursor)
         counts = await inbox.state_counts(conn)
-    return render(request, "inbox.html", staff=staff, page=page, counts=counts, states=STATES,
-                  state=filters.state or "all", mine=mine, phone=format_phone)
+        saved = await views.list_views(conn, staff_user_id=staff.session.staff_user_id)
+    return render(request, "inbox.html", staff=staff, page=page, counts=counts, states=STATES, filters=filters,
+                  state=filters.state or "all", mine=filters.assigned_to is not None, saved=saved, view=view,
+                  phone=format_phone)
 
 
 @router.get("/{conversation_id}")
-async def conversation_page(request: Request, staff: Staff, conversation_id: UUID):
-    """The transcript (private notes marked), what the customer sees next, and the reply form."""
+async def conversation_page(request: Request, staff: Staff, conversation_id: UUID, macro: UUID | None = None):
+    """The transcript (private notes marked), assignment and its history, and the reply form (a macro
+    chosen fills it in for this customer)."""
     staff.require_dispatch()
     async with staff.tx() as conn:
         row = await inbox.get_row(conn, conversation_id=conversation_id)
         lines = await inbox.transcript(conn, conversation_id=conversation_id, limit=1000)
+        history = await assignment_history(conn, conversation_id=conversation_id)
+        people = [p for p in await list_staff(conn) if p.active and p.role in ("owner", "dispatcher")]
+        canned = await macros.list_macros(conn)
+        draft = macros.fill_macro((await macros.get_macro(conn, macro_id=macro)).body, row) if macro else ""
     return render(request, "inbox_conversation.html", staff=staff, row=row, lines=lines, states=STATES,
-                  phone=format_phone)
+                  phone=format_phone, history=history, people=people, macros=canned, draft=draft)
+
+
+@router.post("/{conversation_id}/assign")
+async def assign(staff: Staff, live: StaffLive, form: Form, conversation_id: UUID):
+    """Give the conversation to a staff member (or to nobody); every change is kept in its history."""
+    staff.require_dispatch()
+    try:
+        person = UUID(form["staff_user_id"]) if form.get("staff_user_id") else None
+    except ValueError:
+        raise Invalid("Choose a staff member.", code="VALIDATION_ERROR") from None
+    async with staff.tx() as conn:
+        await assign_conversation(conn, tenant_id=staff.tenant.id, conversation_id=conversation_id,
+                                  staff_user_id=person)
+    conversation_changed(live, staff.tenant.id, conversation_id)
+    return redirect(f"/staff/inbox/{conversation_id}")
 
 
 @router.post("/{conversation_id}/reply")

@@ -14,6 +14,7 @@ from domain.inbox.models import StaffMessageCreate
 from domain.inbox.thread import post_to_ticket
 from domain.live import conversation_changed
 from domain.technicians.service import list_technicians
+from domain.tickets import participants
 from domain.tickets.kanban import KANBAN_COLUMNS, kanban
 from domain.tickets.models import TicketFilter
 from domain.tickets.service import get_ticket_by_code
@@ -31,7 +32,7 @@ def _uuid(value: str | None) -> UUID | None:
     try:
         return UUID(value) if value else None
     except ValueError:
-        raise Invalid("Unknown technician.", code="VALIDATION_ERROR") from None
+        raise Invalid("Choose someone from the list.", code="VALIDATION_ERROR") from None
 
 
 @router.get("")
@@ -85,3 +86,21 @@ async def post_thread(staff: Staff, live: StaffLive, form: Form, ticket_id: UUID
     if conversation_id is not None:
         conversation_changed(live, staff.tenant.id, conversation_id)
     return redirect(f"/staff/tickets/{ticket_id}#thread")
+
+
+@router.post("/{ticket_id}/participants")
+async def add_participant(staff: Staff, form: Form, ticket_id: UUID):
+    """A staff member follows the ticket's updates (by email)."""
+    staff.require_dispatch()
+    person = _uuid(form.get("staff_user_id")) or staff.session.staff_user_id
+    async with staff.tx() as conn:
+        await participants.follow(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, staff_user_id=person)
+    return redirect(f"/staff/tickets/{ticket_id}#participants")
+
+
+@router.post("/{ticket_id}/participants/{staff_user_id}/remove")
+async def remove_participant(staff: Staff, form: Form, ticket_id: UUID, staff_user_id: UUID):
+    staff.require_dispatch()
+    async with staff.tx() as conn:
+        await participants.unfollow(conn, ticket_id=ticket_id, staff_user_id=staff_user_id)
+    return redirect(f"/staff/tickets/{ticket_id}#participants")

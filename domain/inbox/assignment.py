@@ -26,9 +26,7 @@ async def assign_conversation(conn: AsyncConnection, *, tenant_id: UUID, convers
                               staff_user_id: UUID | None) -> bool:
     """Give the conversation to an active staff member (None: unassign); False when it already was theirs."""
     conversation = await lock_conversation(conn, conversation_id=conversation_id)
-    current = await fetch_all(conn, Assignment, HISTORY_SQL + " order by a.created_at desc limit 1",
-                              {"c": conversation_id})
-    if (current[0].staff_user_id if current else None) == staff_user_id:
+    if conversation.assigned_to == staff_user_id:
         return False
     if staff_user_id is not None:
         person = await get_staff_user(conn, user_id=staff_user_id)

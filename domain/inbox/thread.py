@@ -22,6 +22,7 @@ from domain.notes.service import add_ticket_note, list_ticket_notes
 from domain.staff.service import list_staff
 from domain.tenants.models import Tenant
 from domain.tickets.lifecycle import attach_conversation
+from domain.tickets.participants import notify_participants
 from domain.tickets.service import get_ticket
 
 SKIPPED_MESSAGES = {"reply", "staff_alert", "verification_code"}   # replies are already conversation lines
@@ -61,6 +62,8 @@ async def post_to_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UU
     """A private note stays on the ticket; a public message goes to the customer on the ticket's conversation
     (a phone-in ticket gets an SMS conversation with its number). Returns the conversation written to."""
     ticket = await get_ticket(conn, ticket_id=ticket_id)
+    await notify_participants(conn, tenant=tenant, ticket_id=ticket_id, now=now, actor_id=author_id,
+                              update=("private note: " if data.private else "message to the customer: ") + data.content)
     if data.private:
         await add_ticket_note(conn, tenant_id=tenant.id, ticket_id=ticket_id, author=author,
                               data=NoteCreate(content=data.content))

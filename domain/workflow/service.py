@@ -15,10 +15,12 @@ from psycopg import AsyncConnection
 from domain.errors import Conflict, NotFound
 from domain.messages.service import revoke_ticket_messages
 from domain.scheduling import service as scheduling
+from domain.technicians.models import Technician
 from domain.technicians.service import get_technician
 from domain.tenants.models import Tenant
 from domain.tickets import lifecycle
 from domain.tickets.errors import StepRequired, step_required
+from domain.tickets.participants import notify_participants
 from domain.tickets.models import TRANSITIONS, Ticket, TicketStatus, TicketUpdate
 from domain.tickets.service import ensure_open, get_ticket
 
@@ -67,8 +69,11 @@ async def cancel_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUI
     appointment = await scheduling.booked_appointment_for_ticket(conn, ticket_id=ticket.id)
     if appointment is not None:
         await scheduling.release(conn, tenant=tenant, appointment_id=appointment.id, now=now)
-    return await lifecycle.change_status(conn, tenant_id=tenant.id, ticket_id=ticket.id, status="cancelled",
-                                         now=now, reason=reason or API_CANCEL_REASON)
+    cancelled = await lifecycle.change_status(conn, tenant_id=tenant.id, ticket_id=ticket.id, status="cancelled",
+                                              now=now, reason=reason or API_CANCEL_REASON)
+    await notify_participants(conn, tenant=tenant, ticket_id=ticket.id, now=now,
+                              update=f"cancelled ({cancelled.cancellation_reason})")
+    return cancelled
 
 
 async def assign_technician(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID,
@@ -87,7 +92,8 @@ async def assign_technician(conn: AsyncConnection, *, tenant: Tenant, ticket_id:
             raise step_required("open")
         await lifecycle.set_technician(conn, ticket_id=ticket.id, technician_id=None)
         return await get_ticket(conn, ticket_id=ticket.id)
-    await _check_qualified(conn, ticket, technician_id)
+    technician = await _check_qualified(conn, ticket, technician_id)
+    await notify_participants(conn, tenant=tenant, ticket_id=ticket.id, now=now, update=f"assigned to {technician.name}")
     if appointment is None:
         await lifecycle.set_technician(conn, ticket_id=ticket.id, technician_id=technician_id)
     else:   # the same time with the other technician, or SlotTaken/SlotUnavailable and nothing moved
@@ -96,7 +102,7 @@ async def assign_technician(conn: AsyncConnection, *, tenant: Tenant, ticket_id:
     return await get_ticket(conn, ticket_id=ticket.id)
 
 
-async def _check_qualified(conn: AsyncConnection, ticket: Ticket, technician_id: UUID) -> None:
+async def _check_qualified(conn: AsyncConnection, ticket: Ticket, technician_id: UUID) -> Technician:
     try:
         technician = await get_technician(conn, technician_id=technician_id)
     except NotFound:
@@ -106,6 +112,7 @@ async def _check_qualified(conn: AsyncConnection, ticket: Ticket, technician_id:
     if ticket.service_category not in technician.skills:
         raise Conflict(f"{technician.name} does not take {ticket.service_category} work.",
                        code="TECHNICIAN_NOT_QUALIFIED")
+    return technician
 
 
 async def change_ticket(conn: AsyncConnection, *, tenant: Tenant, ticket_id: UUID, data: TicketUpdate,
