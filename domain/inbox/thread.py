@@ -53,7 +53,8 @@ async def ticket_thread(conn: AsyncConnection, *, ticket_id: UUID) -> list[Threa
               for n in await list_ticket_notes(conn, ticket_id=ticket_id)]
     items += [ThreadItem(at=m.created_at, role="system", channel=m.channel, private=False, author=None,
                          content=m.body or f"{m.message_type.replace('_', ' ')} ({m.status})")
-              for m in await ticket_messages(conn, ticket_id=ticket_id) if m.message_type not in SKIPPED_MESSAGES]
+              for m in await ticket_messages(conn, ticket_id=ticket_id)
+              if m.message_type not in SKIPPED_MESSAGES and m.to_address == ticket.customer_phone]   # not staff mail
     return sorted(items, key=lambda item: item.at)
 
 

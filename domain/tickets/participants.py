@@ -60,8 +60,7 @@ async def notify_participants(conn: AsyncConnection, *, tenant: Tenant, ticket_i
         if person.staff_user_id == actor_id:
             continue
         await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
-            # not filed under the ticket: its thread is what the customer was told, not staff mail
-            message_type="custom", channel="email", to_address=person.email,
+            message_type="custom", channel="email", to_address=person.email, ticket_id=ticket_id,
             payload={"subject": f"{ticket.code}: {update[:80]}", "text": f"{ticket.code} ({ticket.service_category}, "
                      f"{ticket.customer_name or ticket.customer_phone}): {update}"}))
         sent += 1
