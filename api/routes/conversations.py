@@ -14,7 +14,7 @@ from domain.inbox import service as inbox
 from domain.inbox.models import InboxConversation, InboxFilter, InboxMessage, StaffMessageCreate
 from domain.errors import Invalid
 from domain.live import conversation_changed
-from domain.pagination import Page, check_limit
+from domain.pagination import MAX_LIMIT, Page, check_limit
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
@@ -42,7 +42,8 @@ NOT_FOUND = errors(CONVERSATION_NOT_FOUND=404)
 @router.get("", responses=errors(INVALID_PHONE=422, INVALID_CURSOR=422, INVALID_LIMIT=422))
 async def list_conversations(api: Api, state: Handling | None = None,
                              phone: Annotated[str | None, Query(max_length=40)] = None,
-                             limit: int = 50, cursor: str | None = None) -> Page[InboxConversation]:
+                             limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
+                             cursor: str | None = None) -> Page[InboxConversation]:
     """Web and SMS conversations, most recent activity first; `state` is agent, needs_staff or staff."""
     async with api.tx() as conn:
         page = await inbox.list_conversations(conn, filters=InboxFilter(state=state, phone=phone),
@@ -52,8 +53,8 @@ async def list_conversations(api: Api, state: Handling | None = None,
 
 @router.get("/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404, INVALID_CURSOR=422,
                                                              INVALID_LIMIT=422))
-async def list_messages(api: Api, conversation_id: UUID, limit: int = 200,
-                        cursor: str | None = None) -> Page[InboxMessage]:
+async def list_messages(api: Api, conversation_id: UUID, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 200,
+                        cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None) -> Page[InboxMessage]:
     """The transcript in order, private notes included (`private: true`); roles customer, agent, staff, system."""
     check_limit(limit)
     async with api.tx() as conn:

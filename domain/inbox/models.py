@@ -42,7 +42,7 @@ class InboxMessage(BaseModel):
 
 class StaffMessageCreate(BaseModel):
     """A staff reply (delivered on the conversation's channel) or, with `private`, an internal note (never sent)."""
-    content: str = Field(min_length=1, max_length=1600)
+    content: str = Field(min_length=1, max_length=1600, pattern=r"\S", description="Not only spaces")
     private: bool = False
 
 

@@ -90,7 +90,7 @@ class TicketUpdate(BaseModel):
 
 class TicketCancel(BaseModel):
     """Why the ticket is cancelled (required for a job already in progress)."""
-    reason: str = Field(min_length=1, max_length=500)
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Not only spaces")
 
 
 class TicketFilter(BaseModel):
