@@ -12,6 +12,7 @@ from tools.booking import book_appointment, find_appointment_options
 from tools.customers import identify_customer, register_customer
 from tools.deps import AgentDeps
 from tools.info import business_info
+from tools.knowledge import search_knowledge_base
 from tools.requests import hand_off, record_service_request
 from tools.verification import send_verification_code, verify_code
 
@@ -19,7 +20,7 @@ PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 
 TOOLS = [identify_customer, record_service_request, register_customer, find_appointment_options,
          book_appointment, list_my_appointments, cancel_appointment, reschedule_appointment, service_history,
-         business_info, send_verification_code, verify_code, hand_off]
+         business_info, search_knowledge_base, send_verification_code, verify_code, hand_off]
 
 # One customer message may take a handful of tool steps; anything beyond this is a loop or an attack.
 TURN_LIMITS = UsageLimits(request_limit=8, tool_calls_limit=10, total_tokens_limit=60_000)

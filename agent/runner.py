@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from opentelemetry import metrics, trace
 from pydantic_ai.exceptions import AgentRunError, FallbackExceptionGroup, UsageLimitExceeded
 from pydantic_ai.models import Model
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter, ModelRequest, UserPromptPart
@@ -30,6 +32,11 @@ from domain.tenants.models import Tenant
 from tools.deps import AgentDeps
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("fieldbook.agent")
+meter = metrics.get_meter("fieldbook.agent")
+turns = meter.create_counter("fieldbook.agent.turns", unit="{turn}", description="Agent turns by engine")
+turn_seconds = meter.create_histogram("fieldbook.agent.duration", unit="s", description="Agent turn time")
+tool_calls = meter.create_counter("fieldbook.agent.tool_calls", unit="{call}", description="Tool calls by tool")
 
 MAX_MESSAGE_CHARS = 2000
 HISTORY_KEEP = 60           # model messages kept between turns (older ones are dropped whole turns at a time)
@@ -83,7 +90,10 @@ class AgentRunner:
         """
         lock = self._locks.setdefault(conversation_id, asyncio.Lock())
         async with lock:
-            reply = await self._turn(tenant, conversation_id, text.strip()[:MAX_MESSAGE_CHARS], model)
+            with tracer.start_as_current_span("agent.turn") as span:
+                started = time.perf_counter()
+                reply = await self._turn(tenant, conversation_id, text.strip()[:MAX_MESSAGE_CHARS], model)
+                _measure(span, reply, time.perf_counter() - started)
         conversation_changed(self.live, tenant.id, conversation_id)
         return reply
 
@@ -138,6 +148,16 @@ class AgentRunner:
             except (AgentRunError, FallbackExceptionGroup, OSError) as exc:
                 log.warning("agent engine %s failed: %s", engine, type(exc).__name__)
         return SORRY, history + [_prompt(text)], 0, "none"
+
+
+def _measure(span: trace.Span, reply: Reply, seconds: float) -> None:
+    """The turn's engine and tool calls on its span and in the agent metrics (no customer text)."""
+    span.set_attributes({"fieldbook.engine": reply.engine, "fieldbook.tool_calls": reply.tool_calls,
+                         "fieldbook.model_requests": reply.model_requests})
+    turns.add(1, {"engine": reply.engine})
+    turn_seconds.record(seconds, {"engine": reply.engine})
+    for tool in reply.tool_calls:
+        tool_calls.add(1, {"tool": tool})
 
 
 def _prompt(text: str) -> ModelRequest:

@@ -7,12 +7,14 @@ connection and never commit: the surface or tool that opens `tenant_tx` owns the
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any, TypeVar
 from uuid import UUID
 
 import psycopg
+from opentelemetry import metrics
 from psycopg import AsyncConnection
 from psycopg.rows import class_row, dict_row
 from psycopg.types.json import set_json_dumps
@@ -24,6 +26,8 @@ from domain import errors
 T = TypeVar("T")
 
 APP_ROLE = "fieldbook_app"
+transaction_seconds = metrics.get_meter("fieldbook.db").create_histogram(
+    "fieldbook.db.transaction.duration", unit="s", description="Time inside tenant transactions")
 
 # JSON parameters may hold UUIDs, datetimes, Decimals and pydantic models.
 set_json_dumps(lambda obj: to_json(obj).decode())
@@ -68,6 +72,7 @@ def _set_role(role: str):
 @asynccontextmanager
 async def tenant_tx(pool: AsyncConnectionPool, tenant_id: UUID, actor: str) -> AsyncIterator[AsyncConnection]:
     """One transaction in one tenant's context; database integrity errors become domain errors."""
+    started = time.perf_counter()
     async with pool.connection() as conn:
         try:
             async with conn.transaction():
@@ -76,6 +81,9 @@ async def tenant_tx(pool: AsyncConnectionPool, tenant_id: UUID, actor: str) -> A
                 yield conn
         except psycopg.errors.IntegrityError as exc:
             raise errors.translate(exc) from exc
+        finally:
+            # the time a transaction holds a connection: what "database time" costs the server
+            transaction_seconds.record(time.perf_counter() - started, {"db.role": "app"})
 
 
 @asynccontextmanager

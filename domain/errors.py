@@ -60,6 +60,13 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "tickets_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
     "tickets_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
     "services_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "kb_categories_slug_key": (Conflict, "DUPLICATE_SLUG", "A knowledge-base category with this slug exists."),
+    "kb_sections_slug_key": (Conflict, "DUPLICATE_SLUG", "This category already has a section with this slug."),
+    "kb_articles_slug_key": (Conflict, "DUPLICATE_SLUG", "An article with this slug already exists."),
+    "kb_sections_tenant_id_category_id_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown knowledge-base category."),
+    "kb_articles_tenant_id_section_id_fkey": (Invalid, "UNKNOWN_SECTION", "Unknown knowledge-base section."),
+    "sla_policies_urgency_key": (Conflict, "DUPLICATE_SLA_POLICY", "This urgency already has an SLA policy."),
+    "sla_policies_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
 }
 
 

@@ -14,8 +14,8 @@ from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import (catalog, contact_details, contacts, conversations, health, messages, privacy, records,
-                        scheduling, tickets, webhooks)
+from api.routes import (catalog, contact_details, contacts, conversations, health, kb, messages, metrics, privacy,
+                        records, reports, scheduling, tickets, webhooks)
 from domain.clock import Clock
 from domain.db import Database
 from domain.live import LocalNotifier, Notifier
@@ -23,6 +23,7 @@ from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
 from fieldbook.settings import Settings
+from fieldbook.telemetry import configure_telemetry
 from staff import install_staff
 from sms import routes as sms_routes
 from web_widget import downloads as widget_downloads
@@ -33,7 +34,8 @@ log = logging.getLogger(__name__)
 
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
-           widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, conversations.router]
+           widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
+           reports.router, metrics.router, conversations.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock, live: Notifier | None = None) -> AgentRunner:
@@ -60,9 +62,11 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
             if jobs is not None:
                 await jobs.stop()
             await db.close()
+            app.state.telemetry.flush()
 
     app = FastAPI(title="Fieldbook", version=__version__, lifespan=lifespan, docs_url="/docs")
     app.state.settings = settings
+    app.state.telemetry = configure_telemetry(settings)
     app.state.db = db
     app.state.clock = clock or Clock(settings.fieldbook_clock)
     app.state.live = LocalNotifier()   # one process; a LISTEN/NOTIFY notifier would span several

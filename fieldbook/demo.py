@@ -124,6 +124,6 @@ async def _seed_sarah(conn, tenant: Tenant, mike_id) -> None:
         returning id""", {"t": tenant.id, "c": sarah.id, "a": address_id, "m": mike_id, "s": start, "e": end})
     ticket_id = (await cur.fetchone())[0]
     await conn.execute("""
-        insert into appointments (tenant_id, ticket_id, technician_id, during, status, booked_by)
-        values (%s, %s, %s, tstzrange(%s, %s), 'completed', 'demo-seed')""",
-        (tenant.id, ticket_id, mike_id, start, end))
+        insert into appointments (tenant_id, ticket_id, technician_id, during, status, booked_by, created_at)
+        values (%s, %s, %s, tstzrange(%s, %s), 'completed', 'demo-seed', %s)""",
+        (tenant.id, ticket_id, mike_id, start, end, start))   # booked back then: not a booking of today's reports

@@ -1,13 +1,23 @@
-"""One log line per request without personal data: no query strings, no bodies, the route template."""
+"""One log line per request without personal data: no query strings, no bodies, the route template.
+
+The same measurement feeds telemetry: a span per request and the request counter and duration
+histogram, labelled by method, route template and status (never the raw path, which carries ids).
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 
+from opentelemetry import metrics, trace
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 log = logging.getLogger("fieldbook.requests")
+tracer = trace.get_tracer("fieldbook.http")
+meter = metrics.get_meter("fieldbook.http")
+requests_total = meter.create_counter("fieldbook.http.requests", unit="{request}",
+                                      description="HTTP requests by method, route template and status")
+request_seconds = meter.create_histogram("fieldbook.http.duration", unit="s", description="HTTP request time")
 
 
 class RequestLogMiddleware:
@@ -29,9 +39,17 @@ class RequestLogMiddleware:
                 status = message["status"]
             await send(message)
 
-        try:
-            await self.app(scope, receive, send_with_status)
-        finally:
-            route = scope.get("route")
-            path = getattr(route, "path", None) or "(unmatched)"
-            log.info("%s %s %s %.1fms", scope["method"], path, status, (time.perf_counter() - started) * 1000)
+        with tracer.start_as_current_span(f"{scope['method']}", kind=trace.SpanKind.SERVER) as span:
+            try:
+                await self.app(scope, receive, send_with_status)
+            finally:
+                route = scope.get("route")
+                path = getattr(route, "path", None) or "(unmatched)"
+                elapsed = time.perf_counter() - started
+                labels = {"http.request.method": scope["method"], "http.route": path,
+                          "http.response.status_code": status}
+                span.update_name(f"{scope['method']} {path}")
+                span.set_attributes(labels)
+                requests_total.add(1, labels)
+                request_seconds.record(elapsed, labels)
+                log.info("%s %s %s %.1fms", scope["method"], path, status, elapsed * 1000)

@@ -62,11 +62,25 @@ class Settings(BaseSettings):
     # A bare websocket echo route, /widget/echo, that `fieldbook bench channels` measures against.
     bench_routes: bool = False
 
+    # Telemetry (fieldbook/telemetry.py), off unless one of these is set: OTLP/HTTP export of traces and
+    # metrics to a collector, and Prometheus text at /metrics for a caller presenting METRICS_TOKEN.
+    otel_exporter_otlp_endpoint: AnyHttpUrl | None = None
+    otel_service_name: str = "fieldbook"
+    otel_metric_export_interval_ms: int = Field(60_000, ge=1000)
+    metrics_token: SecretStr | None = None
+
     @field_validator("fieldbook_clock")
     @classmethod
     def _clock_has_offset(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("must include a UTC offset, e.g. 2025-11-06T09:30:00-05:00")
+        return value
+
+    @field_validator("metrics_token")
+    @classmethod
+    def _token_long_enough(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError("must be at least 16 characters")
         return value
 
     @field_validator("secret_key")

@@ -7,10 +7,12 @@ run these side by side; within one process, coalesce and max_instances=1 keep a 
 from __future__ import annotations
 
 import logging
+import time
 from dataclasses import dataclass
 
 import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from opentelemetry import metrics, trace
 
 from domain.clock import Clock
 from domain.db import Database
@@ -20,6 +22,10 @@ from jobs.transports import MailTransport, SmsTransport
 from jobs.webhooks import WebhookConfig, deliver_webhooks
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer("fieldbook.jobs")
+_meter = metrics.get_meter("fieldbook.jobs")
+job_runs = _meter.create_counter("fieldbook.jobs.runs", unit="{run}", description="Job runs by job and outcome")
+job_seconds = _meter.create_histogram("fieldbook.jobs.duration", unit="s", description="Job run time")
 
 
 @dataclass
@@ -79,11 +85,16 @@ class JobRunner:
 
     @staticmethod
     def _guard(job):
-        """A failing run is logged and retried on the next tick instead of killing the job."""
+        """A failing run is logged and retried on the next tick instead of killing the job; each run is a span."""
         async def run() -> None:
-            try:
-                await job()
-            except Exception:
-                log.exception("job %s failed", job.__name__)
+            started, outcome = time.perf_counter(), "ok"
+            with tracer.start_as_current_span(f"job {job.__name__}"):
+                try:
+                    await job()
+                except Exception:
+                    outcome = "error"
+                    log.exception("job %s failed", job.__name__)
+            job_runs.add(1, {"job": job.__name__, "outcome": outcome})
+            job_seconds.record(time.perf_counter() - started, {"job": job.__name__})
         run.__name__ = job.__name__
         return run

@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from agent.runner import AgentRunner
 from domain.db import tenant_tx
 from domain.messages.optouts import is_opted_out, opt_in, opt_out
+from domain.surveys.service import take_reply
 from domain.tenants.models import Tenant
 from sms.keywords import classify
 from sms.segments import fit_two_segments
@@ -40,6 +41,10 @@ async def answer(app: FastAPI, tenant: Tenant, sender: str, body: str) -> str:
             return help_reply(tenant)
         if opted_out:   # they asked for silence; only START lifts it
             return ""
+        # a score ("4") answering the satisfaction survey sent after a visit; never the booking agent's
+        thanks = await take_reply(conn, tenant=tenant, phone=sender, text=body, now=app.state.clock.now())
+        if thanks is not None:
+            return thanks
     runner: AgentRunner = app.state.agent_runner
     conversation = await runner.sms_conversation(tenant, sender)
     reply = await runner.run_turn(tenant, conversation.id, body)

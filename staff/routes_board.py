@@ -17,6 +17,7 @@ from domain.invoices.service import list_invoices
 from domain.scheduling.models import AppointmentCreate
 from domain.scheduling.service import book as book_appointment
 from domain.scheduling.service import get_appointment, reschedule
+from domain.sla.service import SLA_WORDS, ticket_metrics
 from domain.tickets.models import TicketUpdate
 from domain.tickets.service import contact_history
 from domain.tickets_work import dispatch
@@ -47,10 +48,13 @@ async def board(request: Request, staff: Staff, day: str | None = None, view: st
         data = await dispatch.board(conn, tenant=staff.tenant, days=days, now=staff.clock.now())
         unassigned = await dispatch.unassigned_tickets(conn)
         moving = await get_appointment(conn, appointment_id=move) if move else None
+        sla = await ticket_metrics(conn, ticket_ids=[t.id for t in unassigned] + [a.ticket_id for a in data.appointments],
+                                   now=staff.clock.now())
     step = timedelta(days=7 if week else 1)
     return render(request, "board.html", staff=staff, data=data, days=days, day=local, view="week" if week else "day",
                   chips=dispatch.week_chips(data, staff.tenant) if week else {}, unassigned=unassigned,
-                  tz=staff.tenant.tz, prev=local - step, next=local + step, moving=moving)
+                  tz=staff.tenant.tz, prev=local - step, next=local + step, sla=sla, sla_words=SLA_WORDS,
+                  moving=moving)
 
 
 @router.post("/board/move")

@@ -14,6 +14,8 @@ from domain.catalog.service import list_services
 from domain.contacts.attributes import attributes_by_contact
 from domain.errors import Invalid
 from domain.invoices.service import list_invoices
+from domain.sla.service import SLA_WORDS, one_ticket_metrics
+from domain.surveys.service import ticket_survey
 from domain.tickets_work import closeout, service
 from domain.tickets_work.models import LineItemCreate, NextService
 from staff.forms import attributes_from_form, value_text
@@ -56,12 +58,14 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         attributes = (await attributes_by_contact(conn, contact_ids=[ticket.contact_id])).get(
             ticket.contact_id, {}) if ticket.contact_id else {}
         invoices = await list_invoices(conn, ticket_id=ticket_id)
+        metrics = await one_ticket_metrics(conn, ticket_id=ticket_id, now=staff.clock.now())
+        survey = await ticket_survey(conn, ticket_id=ticket_id)
         if staff.session.dispatches:   # who can take it, its visit, cancelling, its thread
             extra["panel"] = await dispatch_panel(conn, ticket_id=ticket_id)
     total = sum((line.total for line in lines), Decimal(0))
     return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, total=total,
-                  attributes=attributes, invoices=invoices, value_text=value_text,
-                  now=staff.clock.now(), **extra)
+                  attributes=attributes, invoices=invoices, value_text=value_text, metrics=metrics, survey=survey,
+                  sla_words=SLA_WORDS, now=staff.clock.now(), **extra)
 
 
 @router.get("/tickets/{ticket_id}")

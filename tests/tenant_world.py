@@ -92,6 +92,28 @@ RECIPES: dict[str, str] = {
     "verification_codes": """insert into verification_codes (tenant_id, conversation_id, phone, code_hash, expires_at)
                              values (%(t)s, %(conversations)s, '+14165550000', md5(%(u)s), now() + interval '10 minutes')
                              returning id""",
+    "ticket_status_history": """insert into ticket_status_history (tenant_id, ticket_id, status)
+                                values (%(t)s, %(tickets)s, 'open') returning id""",
+    "sla_policies": """insert into sla_policies (tenant_id, urgency, first_response_minutes)
+                       values (%(t)s, %(urgency_levels)s, 15)
+                       on conflict (tenant_id, urgency) do update set first_response_minutes = 16 returning id""",
+    "kb_categories": """insert into kb_categories (tenant_id, name, slug) values (%(t)s, 'Help', 'c-' || %(u)s)
+                        returning id""",
+    "kb_sections": """insert into kb_sections (tenant_id, category_id, name, slug)
+                      values (%(t)s, %(kb_categories)s, 'Heating', 's-' || %(u)s) returning id""",
+    "kb_articles": """insert into kb_articles (tenant_id, section_id, title, slug, body)
+                      values (%(t)s, %(kb_sections)s, 'Title', 'a-' || %(u)s, 'Body text.') returning id""",
+    "kb_article_revisions": """insert into kb_article_revisions (tenant_id, article_id, number, title, body)
+                               values (%(t)s, %(kb_articles)s, %(n)s, 'Title', 'Body') returning id""",
+    "kb_article_feedback": """insert into kb_article_feedback (tenant_id, article_id, helpful)
+                              values (%(t)s, %(kb_articles)s, true) returning id""",
+    "kb_gaps": """insert into kb_gaps (tenant_id, question, normalized, conversation_id, article_id)
+                  values (%(t)s, 'Q?', 'q ' || %(u)s, %(conversations)s, %(kb_articles)s) returning id""",
+    "satisfaction_surveys": """insert into satisfaction_surveys (tenant_id, ticket_id, phone, technician_id, message_id)
+                               values (%(t)s, %(tickets)s, '+14165550000', %(technicians)s, %(scheduled_messages)s)
+                               on conflict (tenant_id, ticket_id) do update
+                               set technician_id = excluded.technician_id, message_id = excluded.message_id
+                               returning id""",
     "conversation_assignments": """insert into conversation_assignments (tenant_id, conversation_id, staff_user_id)
                                    values (%(t)s, %(conversations)s, %(staff_users)s) returning id""",
     "macros": """insert into macros (tenant_id, name, body) values (%(t)s, 'Macro ' || %(u)s, 'Hi {first_name}')

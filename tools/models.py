@@ -90,6 +90,14 @@ class BusinessInfo(ToolResult):
     prices: list[PriceItem] = []
 
 
+class KnowledgeAnswer(ToolResult):
+    """What the business's published articles say about a question (nothing when none answers it)."""
+    found: bool = False
+    article: str | None = None          # the answering article's title
+    quote: str | None = None            # the article's own sentences; say nothing beyond them
+    gap_logged: bool = False            # no article answered: the question was passed to the owner
+
+
 class CodeResult(ToolResult):
     sent: bool = False
     verified: bool = False

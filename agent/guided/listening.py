@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from agent.guided import nlu
+from agent.guided import knowledge, nlu
 from agent.guided.replies import BAD_PHONE
 from tools.when import resolve_when
 
@@ -25,10 +25,12 @@ def hear(policy: GuidedPolicy, text: str) -> None:
         g["decline"] = True
         return
     _intents(g, intents, text, awaiting)
+    g["kb_question"] = knowledge.question_in(text, intents, awaiting, policy.deps.tenant.phone_region)
     _answer(policy, awaiting, text)
     needs_before = len(g["needs"])
     _volunteered(policy, text, awaiting)
-    if awaiting in (None, "need") and not intents and len(g["needs"]) == needs_before and nlu.off_topic(text):
+    if (awaiting in (None, "need") and not intents and not g["kb_question"] and len(g["needs"]) == needs_before
+            and nlu.off_topic(text)):
         g["decline"] = True
 
 

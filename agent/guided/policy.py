@@ -16,7 +16,7 @@ from pydantic_ai.messages import (ModelMessage, ModelResponse, TextPart, ToolCal
                                   UserPromptPart)
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
-from agent.guided import nlu, replies
+from agent.guided import knowledge, nlu, replies
 from agent.guided.account import AccountFlow
 from agent.guided.listening import hear
 from domain.phones import format_phone
@@ -30,7 +30,7 @@ def new_slots() -> dict[str, Any]:
             "registered": False, "intent": None, "code_sent": False, "code": None, "info": None,
             "info_query": None, "human": False, "decline": False, "offer": None, "pick": None, "notes": [],
             "turn_calls": [], "booked_now": 0, "appointments": None, "target": None, "confirmed": False,
-            "danger": False, "safety_given": False}
+            "danger": False, "safety_given": False, "kb_question": None}
 
 
 def as_dict(content: Any) -> dict[str, Any]:
@@ -99,6 +99,8 @@ class GuidedPolicy:
             return self.call("identify_customer", phone=self.deps.conversation.phone)
         if g["info"]:
             return self.call("business_info", service=g["info_query"] if g["info"] == "prices" else None)
+        if g.get("kb_question"):
+            return self.call("search_knowledge_base", question=g["kb_question"])
         if not (self.deps.conversation.phone or g["phone"]):
             return self._without_phone()
         # an unverified web caller learns nothing from a lookup: the phone rides on the request instead
@@ -245,6 +247,10 @@ class GuidedPolicy:
                 "prices": replies.prices_text(result.get("prices", []))}[g["info"]]
         g["notes"].append(text)
         g["info"] = None
+
+    def _learn_search_knowledge_base(self, result: dict[str, Any]) -> None:
+        self.g["notes"].append(knowledge.reply_for(result))
+        self.g["kb_question"] = None
 
     def _learn_hand_off(self, result: dict[str, Any]) -> None:
         g = self.g

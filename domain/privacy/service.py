@@ -32,6 +32,7 @@ class ErasureReport(BaseModel):
     conversations: int
     conversation_messages: int
     staff_messages: int
+    surveys: int
     messages: int
     audit_rows_redacted: int
 
@@ -97,6 +98,10 @@ _ERASURE_STEPS = {
     "conversations": """
         update conversations set phone = null, state = '{}', model_history = '[]'
          where id = any(%(conversations)s::uuid[])""",
+    "surveys": """
+        update satisfaction_surveys set phone = null, comment = null
+         where (phone = %(phone)s or ticket_id in (select id from tickets where contact_id = %(c)s))
+           and (phone is not null or comment is not null)""",
     "messages": """
         update scheduled_messages
            set to_address = %(erased)s, body = null, payload = '{}',
@@ -114,6 +119,8 @@ async def _redact_audit_trail(conn: AsyncConnection, contact_id: UUID, conversat
             union all select id from tickets where contact_id = %(c)s or customer_phone = %(erased_phone)s
             union all select unnest(%(conversations)s::uuid[])
             union all select id from scheduled_messages where contact_id = %(c)s or to_address = %(erased)s
+            union all select s.id from satisfaction_surveys s join tickets t on t.id = s.ticket_id
+             where t.contact_id = %(c)s or t.customer_phone = %(erased_phone)s
             union all select entity_id from audit_log
              where entity_type in ('addresses', 'attributes') and old_row->>'contact_id' = %(c)s::text))""",
         {"c": contact_id, "erased": ERASED_TEXT, "erased_phone": ERASED_PHONE, "conversations": conversations})

@@ -10,6 +10,7 @@ from psycopg.types.json import Jsonb
 
 from domain.db import fetch_one
 from domain.errors import Invalid, NotFound
+from domain.sla.service import seed_default_policies
 from domain.tenants.models import Tenant, TenantCreate
 
 # Seed 004's service categories and the synonyms customers actually type.
@@ -67,6 +68,7 @@ async def create_tenant(conn: AsyncConnection, data: TenantCreate) -> Tenant:
          "origins": data.widget_allowed_origins, "sms": data.sms_number})
     assert tenant is not None
     await seed_vocabulary(conn, tenant.id)
+    await seed_default_policies(conn, tenant_id=tenant.id)
     return tenant
 
 

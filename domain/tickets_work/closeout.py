@@ -28,6 +28,7 @@ from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import AppointmentOption
 from domain.scheduling.service import book, find_options, horizon_end
 from domain.scheduling.tickets import DEFAULT_DURATION_MINUTES
+from domain.surveys.service import queue_survey
 from domain.tenants.models import Tenant
 from domain.tickets.lifecycle import change_status, link_contact
 from domain.tickets.models import Ticket, TicketCreate
@@ -162,6 +163,7 @@ async def finalize_closeout(conn: AsyncConnection, *, tenant: Tenant, ticket_id:
     await conn.execute("update appointments set status = 'completed' where ticket_id = %s and status = 'booked'",
                        (ticket_id,))
     await change_status(conn, tenant_id=tenant.id, ticket_id=ticket_id, status="completed", now=now)
+    await queue_survey(conn, tenant=tenant, ticket=ticket, now=now)
     await emit_event(conn, tenant_id=tenant.id, event_type="ticket.completed", entity_id=ticket_id,
                      payload={"code": ticket.code, "invoice_id": invoice.id, "attributes": sorted(attributes)})
     return CloseoutResult(ticket=await get_work_ticket(conn, ticket_id=ticket_id), invoice_id=invoice.id,

@@ -18,7 +18,8 @@ from tests.agent.fake_openai import FakeChatServer
 
 TOOL_NAMES = {"identify_customer", "record_service_request", "register_customer", "find_appointment_options",
               "book_appointment", "list_my_appointments", "cancel_appointment", "reschedule_appointment",
-              "service_history", "business_info", "send_verification_code", "verify_code", "hand_off"}
+              "service_history", "business_info", "search_knowledge_base", "send_verification_code", "verify_code",
+              "hand_off"}
 
 
 def furnace_script(body):

@@ -1,0 +1,45 @@
+"""The guided engine's knowledge-base hook: information questions answered from published articles.
+
+One point of contact with the dialogue policy: `question_in` decides, while a message is heard, that it
+is an information question no other flow answers; the policy then calls the search_knowledge_base tool,
+and `reply_for` turns its result into words that quote the article (or honestly say we don't know).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from agent.guided import nlu
+
+# Intents that answer a question by themselves (hours, prices, area, the customer's account, a person).
+HANDLED_ELSEWHERE = {"decline", "human", "hours", "prices", "area", "cancel", "reschedule", "appointments", "history"}
+QUESTION_START = re.compile(r"^\W*(what|what's|whats|how|do|does|did|is|are|can|could|will|would|should|which|why|"
+                            r"where|who|when|may|have|has)\b", re.I)
+# Answers to our own questions that may look like questions ("is 3pm ok?") are left to the flow.
+ANSWERING = {"phone", "when", "move_when", "address", "address_confirm", "name", "code", "confirm",
+             "cancel_confirm", "pick_appointment"}
+
+NOT_FOUND = ("I'm sorry, I don't have an answer to that in our information, so I won't guess. "
+             "I've passed your question to our team.")
+
+
+def question_in(text: str, intents: set[str], awaiting: str | None, region: str) -> str | None:
+    """The message as a knowledge question, or None when it is something else (a booking detail, an answer)."""
+    stripped = text.strip()
+    if not (stripped.endswith("?") or QUESTION_START.search(stripped)):
+        return None
+    if intents & HANDLED_ELSEWHERE:
+        return None
+    if awaiting in ANSWERING or nlu.phone_in(text, region) or nlu.address_in(text):
+        return None
+    if nlu.has_time_words(text) or nlu.yes_no(text) is not None:
+        return None
+    return stripped[:300]
+
+
+def reply_for(result: dict[str, Any]) -> str:
+    """The article's own words, named; or an honest 'I don't know' when no article answers."""
+    if result.get("found") and result.get("quote"):
+        return f"From our article \u201c{result['article']}\u201d: {result['quote']}"
+    return NOT_FOUND
