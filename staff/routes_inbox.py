@@ -24,6 +24,14 @@ router = APIRouter(prefix="/staff/inbox", include_in_schema=False)
 STATES: dict[str, str] = {"needs_staff": "Needs staff", "staff": "With staff", "agent": "Agent"}
 
 
+def staff_message(form: dict[str, str]) -> StaffMessageCreate:
+    """A reply or, with the "private" box ticked, a note, from an inbox or ticket-thread form."""
+    try:
+        return StaffMessageCreate(content=form.get("content", ""), private=form.get("private") == "on")
+    except ValidationError:
+        raise Invalid("Write 1 to 1600 characters.", code="VALIDATION_ERROR") from None
+
+
 def _state(value: str | None) -> Handling | None:
     if value in (None, "", "all"):
         return None
@@ -88,10 +96,7 @@ async def assign(staff: Staff, live: StaffLive, form: Form, conversation_id: UUI
 async def reply(staff: Staff, live: StaffLive, form: Form, conversation_id: UUID):
     """A reply to the customer on the conversation's channel, or a private note."""
     staff.require_dispatch()
-    try:
-        data = StaffMessageCreate(content=form.get("content", ""), private=form.get("private") == "on")
-    except ValidationError:
-        raise Invalid("Write 1 to 1600 characters.", code="VALIDATION_ERROR") from None
+    data = staff_message(form)
     async with staff.tx() as conn:
         await inbox.post_staff_message(conn, tenant=staff.tenant, conversation_id=conversation_id, data=data,
                                        author_id=staff.session.staff_user_id, now=staff.clock.now())

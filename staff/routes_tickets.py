@@ -6,11 +6,9 @@ from __future__ import annotations
 from uuid import UUID
 
 from fastapi import APIRouter, Request
-from pydantic import ValidationError
 
 from domain.categories.service import list_categories, list_urgency_levels
 from domain.errors import Invalid
-from domain.inbox.models import StaffMessageCreate
 from domain.inbox.thread import post_to_ticket
 from domain.live import conversation_changed
 from domain.technicians.service import list_technicians
@@ -20,6 +18,7 @@ from domain.tickets.models import TicketFilter
 from domain.tickets.service import get_ticket_by_code
 from domain.workflow.service import cancel_ticket
 from staff.live import StaffLive
+from staff.routes_inbox import staff_message
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff/tickets", include_in_schema=False)
@@ -75,10 +74,7 @@ async def cancel(staff: Staff, form: Form, ticket_id: UUID):
 async def post_thread(staff: Staff, live: StaffLive, form: Form, ticket_id: UUID):
     """A private note on the ticket, or a message to the customer on the ticket's conversation."""
     staff.require_dispatch()
-    try:
-        data = StaffMessageCreate(content=form.get("content", ""), private=form.get("private") == "on")
-    except ValidationError:
-        raise Invalid("Write 1 to 1600 characters.", code="VALIDATION_ERROR") from None
+    data = staff_message(form)
     async with staff.tx() as conn:
         conversation_id = await post_to_ticket(conn, tenant=staff.tenant, ticket_id=ticket_id, data=data,
                                                author_id=staff.session.staff_user_id, author=staff.actor,
