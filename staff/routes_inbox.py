@@ -15,6 +15,7 @@ from domain.inbox.assignment import assign_conversation, assignment_history
 from domain.inbox.models import InboxFilter, StaffMessageCreate
 from domain.live import conversation_changed
 from domain.phones import format_phone
+from domain.staff.duty import get_duty
 from domain.staff.service import list_staff
 from staff.live import StaffLive
 from staff.web import Form, Staff, redirect, render
@@ -56,7 +57,8 @@ async def inbox_page(request: Request, staff: Staff, state: str | None = "needs_
         page = await inbox.list_conversations(conn, filters=filters, limit=50, cursor=cursor)
         counts = await inbox.state_counts(conn)
         saved = await views.list_views(conn, staff_user_id=staff.session.staff_user_id)
-    return render(request, "inbox.html", staff=staff, page=page, counts=counts, states=STATES, filters=filters,
+        duty = await get_duty(conn, user_id=staff.session.staff_user_id)
+    return render(request, "inbox.html", staff=staff, page=page, counts=counts, states=STATES, filters=filters, duty=duty,
                   state=filters.state or "all", mine=filters.assigned_to is not None, saved=saved, view=view,
                   phone=format_phone)
 

@@ -1,4 +1,5 @@
-"""The inbox's tools: macros (canned replies for the whole business) and each staff member's saved views."""
+"""The inbox's tools: macros (canned replies for the whole business), each staff member's saved views, who is on
+duty and how they are alerted."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from uuid import UUID
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 
-from domain.errors import Invalid
+from domain.errors import Forbidden, Invalid
 from domain.inbox import macros, views
 from domain.inbox.models import InboxFilter
+from domain.staff.duty import DutyUpdate, set_duty
+from domain.tenants.service import set_staff_alert_channel
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff/inbox-tools", include_in_schema=False)
@@ -67,4 +70,28 @@ async def delete_view(staff: Staff, form: Form, view_id: UUID):
     staff.require_dispatch()
     async with staff.tx() as conn:
         await views.delete_view(conn, staff_user_id=staff.session.staff_user_id, view_id=view_id)
+    return redirect("/staff/inbox")
+
+
+@router.post("/duty")
+async def set_my_duty(staff: Staff, form: Form):
+    """The signed-in staff member goes on or off duty (alerted when a conversation needs a person) and says
+    which phone SMS alerts reach."""
+    staff.require_dispatch()
+    try:
+        data = DutyUpdate(on_duty=form.get("on_duty") == "on", phone=form.get("phone", "").strip() or None)
+    except ValidationError:
+        raise Invalid("The phone number is too long.", code="VALIDATION_ERROR") from None
+    async with staff.tx() as conn:
+        await set_duty(conn, user_id=staff.session.staff_user_id, data=data, region=staff.tenant.phone_region)
+    return redirect("/staff/inbox")
+
+
+@router.post("/alert-channel")
+async def set_alert_channel(staff: Staff, form: Form):
+    """How the business's on-duty staff are alerted: by SMS or by email (owners only)."""
+    if staff.session.role != "owner":
+        raise Forbidden("Only an owner can change how staff are alerted.")
+    async with staff.tx() as conn:
+        await set_staff_alert_channel(conn, channel=form.get("channel", ""))
     return redirect("/staff/inbox")

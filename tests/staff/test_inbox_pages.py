@@ -79,3 +79,23 @@ async def test_ticket_thread_and_followers(db, client, clock):
         sent = await fetch_dicts(conn, "select message_type, to_address, payload->>'text' as text "
                                        "from scheduled_messages where message_type = 'reply'")
     assert sent == [{"message_type": "reply", "to_address": "+14165559876", "text": "See you at 10!"}]
+
+
+async def test_on_duty_and_how_the_business_alerts(db, client, clock):
+    demo = await seed(db)
+    csrf = await signed_in(client, db, tenant_id=demo.tenant_id, email=TAYLOR, now=clock.now())
+    assert (await client.post("/staff/inbox-tools/duty", data={"csrf_token": csrf, "on_duty": "on",
+                                                               "phone": "(416) 555-0111"})).status_code == 303
+    assert (await client.post("/staff/inbox-tools/alert-channel",
+                              data={"csrf_token": csrf, "channel": "email"})).status_code == 303
+    page = await client.get("/staff/inbox")
+    assert "you are on duty" in page.text and "the business alerts by email" in page.text
+    client.cookies.clear()
+    csrf = await signed_in(client, db, tenant_id=demo.tenant_id, email=JAMIE, now=clock.now())
+    refused = await client.post("/staff/inbox-tools/alert-channel", data={"csrf_token": csrf, "channel": "sms"})
+    assert refused.status_code == 403
+    async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
+        rows = await fetch_dicts(conn, "select email::text, phone, on_duty from staff_users where on_duty order by email")
+        channel = await fetch_value(conn, "select staff_alert_channel from tenants")
+    assert rows == [{"email": JAMIE, "phone": "+14165550199", "on_duty": True},
+                    {"email": TAYLOR, "phone": "+14165550111", "on_duty": True}] and channel == "email"
