@@ -22,6 +22,7 @@ from domain.taxes.service import list_tax_rates
 from domain.tickets_work import card, service
 from domain.tickets_work.models import DayJob
 from staff.forms import value_text
+from staff.ticket_panel import dispatch_panel
 from staff.web import Form, Staff, StaffContext, redirect, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -74,6 +75,8 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         notes = await list_ticket_notes(conn, ticket_id=ticket_id)
         metrics = await one_ticket_metrics(conn, ticket_id=ticket_id, now=staff.clock.now())
         survey = await ticket_survey(conn, ticket_id=ticket_id)
+        if staff.session.dispatches:   # who can take it, its visit, cancelling, its thread
+            extra["panel"] = await dispatch_panel(conn, ticket_id=ticket_id)
     subtotal = sum((line.total for line in lines), Decimal(0))
     tax = sum((line.tax for line in lines), Decimal(0))
     return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, subtotal=subtotal,

@@ -8,12 +8,12 @@ from pydantic import BaseModel, Field
 
 MessageType = Literal["appointment_confirmation", "appointment_reminder", "service_reminder",
                       "verification_code", "invoice", "payment_reminder", "custom", "reply",
-                      "on_my_way", "estimate"]
+                      "appointment_cancelled", "appointment_moved", "staff_alert", "on_my_way", "estimate"]
 Channel = Literal["sms", "email"]
 MessageStatus = Literal["pending", "sent", "recorded", "cancelled", "failed", "expired", "suppressed"]
 
 # Only these ignore quiet hours: the customer is waiting for them right now.
-URGENT_TYPES: frozenset[str] = frozenset({"verification_code", "reply", "on_my_way"})
+URGENT_TYPES: frozenset[str] = frozenset({"verification_code", "reply", "staff_alert", "on_my_way"})
 
 
 class Message(BaseModel):

@@ -24,6 +24,7 @@ SUBJECTS = {
     "estimate": "Estimate {{ invoice_number }} from {{ business_name }}",
     "on_my_way": "{{ technician_name }} is on the way",
     "custom": "{{ subject | default('A message from ' ~ business_name) }}",
+    "staff_alert": "{{ business_name }}: {{ reason }}",
 }
 
 

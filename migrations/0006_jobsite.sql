@@ -99,7 +99,7 @@ alter table scheduled_messages drop constraint scheduled_messages_message_type_c
 alter table scheduled_messages add constraint scheduled_messages_message_type_check check (message_type in (
     'appointment_confirmation', 'appointment_reminder', 'service_reminder',
     'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply',
-    'on_my_way', 'estimate'));
+    'appointment_cancelled', 'appointment_moved', 'staff_alert', 'on_my_way', 'estimate'));
 
 -- A file on a job (before/after photos, an equipment label). The bytes live in the file storage
 -- (storage_key); the row says whose they are, so only staff who may see the job are served them.
