@@ -474,7 +474,7 @@ begin
         insert into ticket_counters (tenant_id, last_value) values (new.tenant_id, 1)
         on conflict (tenant_id) do update set last_value = ticket_counters.last_value + 1
         returning last_value into n;
-        new.code := 'TASK-' || lpad(n::text, 5, '0');
+        new.code := 'TASK-' || lpad(n::text, greatest(5, length(n::text)), '0');  -- grows past 99999
     end if;
     return new;
 end $$;
@@ -769,7 +769,7 @@ begin
         insert into invoice_counters (tenant_id, last_value) values (new.tenant_id, 1)
         on conflict (tenant_id) do update set last_value = invoice_counters.last_value + 1
         returning last_value into n;
-        new.number := 'INV-' || lpad(n::text, 5, '0');
+        new.number := 'INV-' || lpad(n::text, greatest(5, length(n::text)), '0');  -- grows past 99999
     end if;
     return new;
 end $$;
