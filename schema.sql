@@ -158,6 +158,7 @@ create table tenants (
     quiet_hours_end        time not null default '08:00',
     created_at             timestamptz not null default now(),
     updated_at             timestamptz not null default now(),
+    staff_alert_channel    text not null default 'email' check (staff_alert_channel in ('sms', 'email')),
     -- the text search configuration of the knowledge base (stemming, stop words): the business's language
     search_language        regconfig not null default 'english'
 );
@@ -176,6 +177,8 @@ create table staff_users (
     active     boolean not null default true,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),
+    phone      text check (phone ~ '^\+[1-9][0-9]{6,14}$'),   -- where SMS alerts reach them
+    on_duty    boolean not null default false,                -- alerted when a conversation needs a person
     primary key (tenant_id, id),
     constraint staff_users_email_key unique (tenant_id, email)
 );
@@ -375,15 +378,24 @@ create table conversations (
     contact_id     uuid,
     state          jsonb not null default '{}'::jsonb,   -- the dialogue's slots and offered options
     model_history  jsonb not null default '[]'::jsonb,   -- pydantic-ai message history
-    handed_off     boolean not null default false,
     created_at     timestamptz not null default now(),
     updated_at     timestamptz not null default now(),
     last_message_at timestamptz not null default now(),
+    -- who answers: the agent, nobody yet (it handed off; staff were alerted), or a person (domain/conversations/handling)
+    handling       text not null default 'agent' check (handling in ('agent', 'needs_staff', 'staff')),
+    needs_staff_since timestamptz,                   -- when it started waiting for a person
+    assigned_to    uuid,                             -- the staff member who has it
+    handed_off     boolean generated always as (handling <> 'agent') stored,   -- release 1's flag, still readable
+    -- staff were alerted (an emergency booked) while the agent still had requests of this conversation to book:
+    -- the conversation becomes needs_staff when they are (domain/inbox/service.settle_staff_flag)
+    staff_flag_pending text,
     primary key (tenant_id, id),
-    foreign key (tenant_id, contact_id) references contacts (tenant_id, id)
+    foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
+    foreign key (tenant_id, assigned_to) references staff_users (tenant_id, id)
 );
 create index conversations_phone on conversations (tenant_id, phone, last_message_at desc);
 create index conversations_last on conversations (tenant_id, last_message_at);
+create index conversations_inbox on conversations (tenant_id, handling, last_message_at desc);
 call apply_tenant_policies('conversations', false);
 call apply_row_triggers('conversations', true);
 
@@ -395,8 +407,12 @@ create table conversation_messages (
     role            text not null check (role in ('customer', 'agent', 'staff', 'system')),
     content         text not null,
     created_at      timestamptz not null default now(),
+    private         boolean not null default false,  -- a staff note: never sent, never shown to the customer
+    author_id       uuid,                            -- the staff member who wrote a staff line
     primary key (tenant_id, id),
-    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade
+    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, author_id) references staff_users (tenant_id, id),
+    constraint conversation_messages_private_is_staff check (not private or role = 'staff')
 );
 create index conversation_messages_seq on conversation_messages (tenant_id, conversation_id, seq);
 call apply_tenant_policies('conversation_messages', false);
@@ -445,6 +461,7 @@ create table tickets (
     created_at       timestamptz not null default now(),
     updated_at       timestamptz not null default now(),
     deleted_at       timestamptz,
+    cancellation_reason text check (length(cancellation_reason) between 1 and 500),  -- why it was cancelled
     primary key (tenant_id, id),
     constraint tickets_code_key unique (tenant_id, code),
     foreign key (tenant_id, contact_id) references contacts (tenant_id, id),
@@ -662,7 +679,8 @@ create table scheduled_messages (
     id             uuid not null default gen_random_uuid(),
     message_type   text not null check (message_type in (
                        'appointment_confirmation', 'appointment_reminder', 'service_reminder',
-                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply')),
+                       'verification_code', 'invoice', 'payment_reminder', 'custom', 'reply',
+                       'appointment_cancelled', 'appointment_moved', 'staff_alert')),
     channel        text not null check (channel in ('sms', 'email')),
     to_address     text not null,                 -- E.164 phone or email address
     contact_id     uuid,
@@ -1188,6 +1206,71 @@ create index satisfaction_surveys_answered_at on satisfaction_surveys (tenant_id
     where answered_at is not null;
 call apply_tenant_policies('satisfaction_surveys', false);
 call apply_row_triggers('satisfaction_surveys', true);
+
+-- ---------------------------------------------------------------------------------------------
+-- Staff inbox: assignment history, macros, saved views; ticket participants
+-- ---------------------------------------------------------------------------------------------
+
+-- Every change of who has a conversation, in order (conversations.assigned_to is the latest).
+create table conversation_assignments (
+    tenant_id       uuid not null references tenants (id) on delete cascade,
+    id              uuid not null default gen_random_uuid(),
+    conversation_id uuid not null,
+    staff_user_id   uuid,                         -- null: unassigned
+    assigned_by     text not null default app_actor(),
+    created_at      timestamptz not null default clock_timestamp(),   -- several changes in one transaction keep their order
+    primary key (tenant_id, id),
+    foreign key (tenant_id, conversation_id) references conversations (tenant_id, id) on delete cascade,
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id)
+);
+create index conversation_assignments_conversation on conversation_assignments (tenant_id, conversation_id, created_at);
+call apply_tenant_policies('conversation_assignments', false);
+call apply_row_triggers('conversation_assignments', false);
+
+-- Canned replies; {first_name} and {ticket_code} are filled in for the conversation at hand.
+create table macros (
+    tenant_id  uuid not null references tenants (id) on delete cascade,
+    id         uuid not null default gen_random_uuid(),
+    name       text not null check (length(name) between 1 and 100),
+    body       text not null check (length(body) between 1 and 1600),
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint macros_name_key unique (tenant_id, name)
+);
+call apply_tenant_policies('macros', false);
+call apply_row_triggers('macros', true);
+
+-- A staff member's saved inbox filters.
+create table saved_views (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    staff_user_id uuid not null,
+    name          text not null check (length(name) between 1 and 60),
+    filters       jsonb not null default '{}'::jsonb,
+    created_at    timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint saved_views_name_key unique (tenant_id, staff_user_id, name),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('saved_views', false);
+call apply_row_triggers('saved_views', false);
+
+-- Staff who follow a ticket: each is emailed its updates (thread messages, cancellation, reassignment).
+create table ticket_participants (
+    tenant_id     uuid not null references tenants (id) on delete cascade,
+    id            uuid not null default gen_random_uuid(),
+    ticket_id     uuid not null,
+    staff_user_id uuid not null,
+    added_by      text not null default app_actor(),
+    created_at    timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint ticket_participants_once unique (tenant_id, ticket_id, staff_user_id),
+    foreign key (tenant_id, ticket_id) references tickets (tenant_id, id),
+    foreign key (tenant_id, staff_user_id) references staff_users (tenant_id, id) on delete cascade
+);
+call apply_tenant_policies('ticket_participants', false);
+call apply_row_triggers('ticket_participants', false);
 
 -- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.

@@ -24,6 +24,9 @@ from domain.conversations import service as conversations
 from domain.conversations.models import Channel, Conversation
 from domain.conversations.turns import one_turn_at_a_time
 from domain.db import Database, tenant_tx
+from domain.inbox.service import settle_staff_flag
+from domain.inbox.waiting import waiting_reply
+from domain.live import Notifier, conversation_changed
 from domain.tenants.models import Tenant
 from tools.deps import AgentDeps
 
@@ -52,8 +55,10 @@ class Reply:
 class AgentRunner:
     """Runs turns for every tenant; one turn at a time per conversation, across processes."""
 
-    def __init__(self, db: Database, clock: Clock, routing: Routing, secret: bytes) -> None:
+    def __init__(self, db: Database, clock: Clock, routing: Routing, secret: bytes,
+                 live: Notifier | None = None) -> None:
         self.db, self.clock, self.routing, self.secret = db, clock, routing, secret
+        self.live = live   # told after every turn, so the staff inbox and the widget refresh
 
     @property
     def engine(self) -> str:
@@ -77,7 +82,7 @@ class AgentRunner:
                                                                    phone=phone, phone_verified=True)
 
     async def run_turn(self, tenant: Tenant, conversation_id: UUID, text: str, *, model: Model | None = None) -> Reply:
-        """The agent's answer to one customer message (empty while staff have the conversation).
+        """The agent's answer to one customer message (outside `agent`: the acknowledgement, if any).
 
         `model` replaces the routed one for this turn (scripted orchestration, tests).
         """
@@ -86,7 +91,8 @@ class AgentRunner:
                 started = time.perf_counter()
                 reply = await self._turn(tenant, conversation_id, text.strip()[:MAX_MESSAGE_CHARS], model)
                 _measure(span, reply, time.perf_counter() - started)
-                return reply
+        conversation_changed(self.live, tenant.id, conversation_id)
+        return reply
 
     async def _turn(self, tenant: Tenant, conversation_id: UUID, text: str, model: Model | None) -> Reply:
         async with self._tx(tenant) as conn:
@@ -94,20 +100,30 @@ class AgentRunner:
             await conversations.append_message(conn, tenant_id=tenant.id, conversation_id=conversation.id,
                                                role="customer", content=text)
             vocabulary = [Category(c.key, c.name, tuple(c.synonyms)) for c in await list_categories(conn)]
-        if conversation.handed_off:
-            return Reply(conversation.id, "", None, "staff")
+        if conversation.handed_off:   # a person has it, or is about to: the agent never answers
+            return await self._waiting(tenant, conversation)
         deps = AgentDeps(db=self.db, tenant=tenant, conversation=conversation, clock=self.clock, secret=self.secret)
         history = ModelMessagesTypeAdapter.validate_python(conversation.model_history)
         output, messages, requests, engine = await self._run(deps, text, history, vocabulary, model)
         conversation.model_history = ModelMessagesTypeAdapter.dump_python(_trim(messages), mode="json")
         async with self._tx(tenant) as conn:
             await conversations.save_conversation(conn, conversation=conversation, now=self.clock.now())
+            await settle_staff_flag(conn, conversation_id=conversation.id, now=self.clock.now())
             if output:
                 await conversations.append_message(conn, tenant_id=tenant.id, conversation_id=conversation.id,
                                                    role="agent", content=output)
             request = await service_request_of(conn, deps)
         log.info("agent turn: engine=%s tools=%s model_requests=%d", engine, ",".join(deps.tool_calls), requests)
         return Reply(conversation.id, output, request, engine, list(deps.tool_calls), requests)
+
+    async def _waiting(self, tenant: Tenant, conversation: Conversation) -> Reply:
+        """The acknowledgement (with the business's hours) a customer gets while waiting for staff."""
+        async with self._tx(tenant, "system") as conn:
+            text = await waiting_reply(conn, tenant=tenant, conversation=conversation)
+            if text:
+                await conversations.append_message(conn, tenant_id=tenant.id, conversation_id=conversation.id,
+                                                   role="system", content=text)
+        return Reply(conversation.id, text, None, "staff")
 
     async def _run(self, deps: AgentDeps, text: str, history: list[ModelMessage], vocabulary: list[Category],
                    model: Model | None) -> tuple[str, list[ModelMessage], int, str]:

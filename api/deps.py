@@ -14,6 +14,7 @@ from api.answers import declares
 from domain.clock import Clock
 from domain.db import Database, admin_tx, fetch_one, tenant_tx
 from domain.apikeys.service import hash_key
+from domain.live import Notifier
 from domain.tenants.models import Tenant
 from domain.tenants.service import TENANT_COLUMNS
 
@@ -67,6 +68,11 @@ class _KeyTenant(Tenant):
     key_id: object
 
 
+def get_live(request: Request) -> Notifier:
+    return request.app.state.live
+
+
 Api = Annotated[ApiContext, Depends(api_context)]
+Live = Annotated[Notifier, Depends(get_live)]
 Db = Annotated[Database, Depends(get_db)]
 AppClock = Annotated[Clock, Depends(get_clock)]

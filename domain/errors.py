@@ -50,6 +50,7 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "tenants_sms_number_key": (Conflict, "DUPLICATE_SMS_NUMBER", "This SMS number belongs to another business."),
     "tenants_widget_public_key_key": (Conflict, "DUPLICATE_WIDGET_KEY", "This widget key is already in use."),
     "attributes_contact_key": (Conflict, "DUPLICATE_ATTRIBUTE", "This contact already has that attribute."),
+    "macros_name_key": (Conflict, "DUPLICATE_MACRO", "A macro with this name already exists."),
     "tickets_closed_immutable": (Conflict, "TICKET_CLOSED", "This ticket is closed and can no longer change."),
     "appointments_no_overlap": (Conflict, "SLOT_TAKEN", "That time was just taken."),
     "invoices_sent_immutable": (Conflict, "INVOICE_SENT", "This invoice has been sent and can no longer change."),

@@ -14,10 +14,11 @@ from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import (catalog, contact_details, contacts, health, kb, messages, metrics, privacy, records,
-                        reports, scheduling, tickets, webhooks)
+from api.routes import (catalog, contact_details, contacts, conversations, health, kb, messages, metrics, privacy,
+                        records, reports, scheduling, tickets, webhooks)
 from domain.clock import Clock
 from domain.db import Database
+from domain.live import LocalNotifier, Notifier
 from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
@@ -34,15 +35,15 @@ log = logging.getLogger(__name__)
 ROUTERS = [health.router, contacts.router, contact_details.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
            widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
-           reports.router, metrics.router]
+           reports.router, metrics.router, conversations.router]
 
 
-def build_runner(settings: Settings, db: Database, clock: Clock) -> AgentRunner:
+def build_runner(settings: Settings, db: Database, clock: Clock, live: Notifier | None = None) -> AgentRunner:
     """The agent runner with the model chain of the settings (the guided engine when none is configured)."""
     # without SECRET_KEY (tests, `migrate`) codes are keyed by a per-process secret: valid until restart
     secret = (settings.secret_key.get_secret_value().encode() if settings.secret_key
               else secrets.token_bytes(32))
-    return AgentRunner(db, clock, route_models(settings), secret)
+    return AgentRunner(db, clock, route_models(settings), secret, live)
 
 
 def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> FastAPI:
@@ -68,7 +69,8 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.telemetry = configure_telemetry(settings)
     app.state.db = db
     app.state.clock = clock or Clock(settings.fieldbook_clock)
-    app.state.agent_runner = build_runner(settings, db, app.state.clock)
+    app.state.live = LocalNotifier()   # one process; a LISTEN/NOTIFY notifier would span several
+    app.state.agent_runner = build_runner(settings, db, app.state.clock, app.state.live)
     app.state.agent_engine = app.state.agent_runner.engine
     install_error_handlers(app)
     app.add_middleware(RequestLogMiddleware)

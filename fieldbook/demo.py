@@ -14,11 +14,12 @@ from domain.apikeys.service import create_api_key
 from domain.contacts.models import ContactCreate
 from domain.contacts.service import create_contact
 from domain.db import Database, admin_tx, tenant_tx
+from domain.staff.duty import DutyUpdate, set_duty
 from domain.staff.service import StaffUserCreate, upsert_staff_user
 from domain.technicians.models import TechnicianCreate, WorkingSpan
 from domain.technicians.service import create_technician
 from domain.tenants.models import Tenant, TenantCreate
-from domain.tenants.service import create_tenant, find_by_slug
+from domain.tenants.service import create_tenant, find_by_slug, set_staff_alert_channel
 
 SLUG = "demo"
 WIDGET_KEY = "demo-widget-key"
@@ -26,6 +27,7 @@ API_KEY = "demo-api-key"
 SMS_NUMBER = "+15005550006"
 TIMEZONE = "America/Toronto"
 STAFF_DOMAIN = "demo.fieldbook.test"
+DISPATCHER_PHONE = "+14165550199"
 
 TECHNICIANS = [
     ("Mike Chen", ["HVAC"], "#d9480f"),
@@ -73,8 +75,11 @@ async def seed_demo(db: Database, *, allowed_origins: list[str]) -> DemoTenant:
         await create_api_key(conn, tenant_id=tenant.id, name="demo", raw=API_KEY)
         await upsert_staff_user(conn, tenant_id=tenant.id, data=StaffUserCreate(
             email=f"taylor@{STAFF_DOMAIN}", name="Taylor Reed", role="owner"))
-        await upsert_staff_user(conn, tenant_id=tenant.id, data=StaffUserCreate(
+        jamie = await upsert_staff_user(conn, tenant_id=tenant.id, data=StaffUserCreate(
             email=f"jamie@{STAFF_DOMAIN}", name="Jamie Fox", role="dispatcher"))
+        # Jamie is on duty: a conversation that needs a person texts her (recorded without Twilio)
+        await set_duty(conn, user_id=jamie.id, data=DutyUpdate(on_duty=True, phone=DISPATCHER_PHONE), region="CA")
+        tenant = await set_staff_alert_channel(conn, channel="sms")
         hours = [WorkingSpan(weekday=d, starts=time(9), ends=time(20)) for d in range(1, 6)]
         technicians = {}
         for name, skills, color in TECHNICIANS:

@@ -39,7 +39,7 @@ def jobs_config(settings: Settings) -> JobsConfig:
         allow_private=settings.webhook_allow_private_urls) if key else None
     sender = SenderConfig(batch_size=settings.jobs_batch_size, lease_seconds=settings.jobs_lease_seconds,
                           max_attempts=settings.message_max_attempts,
-                          backoff_seconds=settings.message_backoff_seconds)
+                          backoff_seconds=settings.message_backoff_seconds, public_url=settings.public_url)
     return JobsConfig(interval_seconds=settings.jobs_interval_seconds, sender=sender, webhooks=webhooks)
 
 

@@ -25,6 +25,7 @@ class SenderConfig:
     lease_seconds: int = 300
     max_attempts: int = 5
     backoff_seconds: float = 60.0
+    public_url: str = ""          # PUBLIC_BASE_URL, for links in staff alerts
 
 
 async def send_due_messages(db: Database, *, clock: Clock, sms: SmsTransport, mail: MailTransport,
@@ -48,7 +49,8 @@ async def send_due_messages(db: Database, *, clock: Clock, sms: SmsTransport, ma
 async def _send_one(db: Database, item: sending.Claimed, *, clock: Clock, sms: SmsTransport,
                     mail: MailTransport, config: SenderConfig) -> str:
     async with tenant_tx(db.app_pool, item.tenant_id, ACTOR) as conn:
-        decision, outgoing = await sending.prepare_message(conn, message_id=item.id, now=clock.now())
+        decision, outgoing = await sending.prepare_message(conn, message_id=item.id, now=clock.now(),
+                                                           public_url=config.public_url)
     if outgoing is None:
         return decision
     # No transaction is open while the provider is called; the lease keeps other senders away.

@@ -10,10 +10,10 @@ from staff.web import HERE, install_staff_errors
 
 def install_staff(app: FastAPI) -> None:
     """Mount the staff routers, their static files and their HTML error pages."""
-    from staff import (routes_board, routes_invoices, routes_kb, routes_login, routes_messages, routes_reports,
-                       routes_work)
+    from staff import (live, routes_board, routes_inbox, routes_inbox_tools, routes_invoices, routes_kb, routes_login,
+                       routes_messages, routes_phone_in, routes_reports, routes_tickets, routes_work)
     for module in (routes_login, routes_work, routes_invoices, routes_board, routes_messages, routes_kb,
-                   routes_reports):
+                   routes_reports, routes_inbox, live, routes_phone_in, routes_tickets, routes_inbox_tools):
         app.include_router(module.router)
     app.mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static")
     install_staff_errors(app)

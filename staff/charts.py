@@ -7,10 +7,11 @@ from html import escape
 
 from markupsafe import Markup
 
-ROW = 28
-LABEL_WIDTH = 150
-BAR_WIDTH = 260
-VALUE_WIDTH = 90
+# about a phone's width in SVG units, so the text stays readable when the chart is scaled to the screen
+ROW = 30
+LABEL_WIDTH = 130
+BAR_WIDTH = 170
+VALUE_WIDTH = 80
 
 
 def _number(value: float, unit: str) -> str:
@@ -32,12 +33,12 @@ def bar_chart(title: str, items: Sequence[tuple[str, float]], *, unit: str = "",
         y = 4 + n * ROW
         length = 0 if not top else max(0.0, min(1.0, value / top)) * BAR_WIDTH
         parts.append(
-            f'<text x="{LABEL_WIDTH - 8}" y="{y + 17}" text-anchor="end">{escape(_short(label))}</text>'
-            f'<rect x="{LABEL_WIDTH}" y="{y + 3}" width="{length:.1f}" height="{ROW - 8}" rx="3"></rect>'
-            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 17}">{escape(_number(value, unit))}</text>')
+            f'<text x="{LABEL_WIDTH - 8}" y="{y + 19}" text-anchor="end">{escape(_short(label))}</text>'
+            f'<rect x="{LABEL_WIDTH}" y="{y + 4}" width="{length:.1f}" height="{ROW - 8}" rx="3"></rect>'
+            f'<text x="{LABEL_WIDTH + length + 6:.1f}" y="{y + 19}">{escape(_number(value, unit))}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def _short(label: str, limit: int = 22) -> str:
+def _short(label: str, limit: int = 16) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"

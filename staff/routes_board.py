@@ -16,11 +16,12 @@ from domain.errors import Invalid
 from domain.invoices.service import list_invoices
 from domain.scheduling.models import AppointmentCreate
 from domain.scheduling.service import book as book_appointment
+from domain.scheduling.service import get_appointment, reschedule
 from domain.sla.service import SLA_WORDS, ticket_metrics
-from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketUpdate
 from domain.tickets.service import contact_history
 from domain.tickets_work import dispatch
+from domain.workflow.service import assign_technician
 from staff.forms import value_text
 from staff.web import Form, Staff, redirect, render
 
@@ -35,8 +36,9 @@ def _local_day(staff, day: str | None):
 
 
 @router.get("/board")
-async def board(request: Request, staff: Staff, day: str | None = None, view: str = "day"):
-    """Technicians as columns on the 15-minute grid (day), or each weekday's bookings (week)."""
+async def board(request: Request, staff: Staff, day: str | None = None, view: str = "day", move: UUID | None = None):
+    """Technicians as columns on the 15-minute grid (day), or each weekday's bookings (week); with `move`, the
+    free cells move that appointment instead of booking a new one."""
     staff.require_dispatch()
     local = _local_day(staff, day)
     week = view == "week"
@@ -45,12 +47,30 @@ async def board(request: Request, staff: Staff, day: str | None = None, view: st
     async with staff.tx() as conn:
         data = await dispatch.board(conn, tenant=staff.tenant, days=days, now=staff.clock.now())
         unassigned = await dispatch.unassigned_tickets(conn)
+        moving = await get_appointment(conn, appointment_id=move) if move else None
         sla = await ticket_metrics(conn, ticket_ids=[t.id for t in unassigned] + [a.ticket_id for a in data.appointments],
                                    now=staff.clock.now())
     step = timedelta(days=7 if week else 1)
     return render(request, "board.html", staff=staff, data=data, days=days, day=local, view="week" if week else "day",
                   chips=dispatch.week_chips(data, staff.tenant) if week else {}, unassigned=unassigned,
-                  tz=staff.tenant.tz, prev=local - step, next=local + step, sla=sla, sla_words=SLA_WORDS)
+                  tz=staff.tenant.tz, prev=local - step, next=local + step, sla=sla, sla_words=SLA_WORDS,
+                  moving=moving)
+
+
+@router.post("/board/move")
+async def move(staff: Staff, form: Form):
+    """Move a booked visit to the pressed cell (technician|start), same length, through scheduling's reschedule."""
+    staff.require_dispatch()
+    tech, _, start = form.get("slot", "").partition("|")
+    try:
+        appointment_id, technician_id, starts_at = UUID(form.get("appointment_id", "")), UUID(tech), \
+            datetime.fromisoformat(start)
+    except ValueError:
+        raise Invalid("Choose a free cell to move the visit to.", code="VALIDATION_ERROR") from None
+    async with staff.tx() as conn:
+        await reschedule(conn, tenant=staff.tenant, appointment_id=appointment_id, start=starts_at,
+                         technician_id=technician_id, now=staff.clock.now())
+    return redirect(f"/staff/board?day={starts_at.astimezone(staff.tenant.tz).date().isoformat()}")
 
 
 @router.post("/board/book")
@@ -80,8 +100,10 @@ async def assign(staff: Staff, form: Form):
     except (ValueError, ValidationError):
         raise Invalid("Choose a ticket and a technician.", code="VALIDATION_ERROR") from None
     async with staff.tx() as conn:
-        await update_ticket(conn, tenant_id=staff.tenant.id, ticket_id=ticket_id, data=data, now=staff.clock.now())
-    return redirect("/staff/board")
+        await assign_technician(conn, tenant=staff.tenant, ticket_id=ticket_id, technician_id=data.technician_id,
+                                now=staff.clock.now())
+    back = form.get("next", "")
+    return redirect(back if back.startswith("/staff/tickets/") else "/staff/board")
 
 
 @router.get("/contacts")

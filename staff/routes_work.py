@@ -19,6 +19,7 @@ from domain.surveys.service import ticket_survey
 from domain.tickets_work import closeout, service
 from domain.tickets_work.models import LineItemCreate, NextService
 from staff.forms import attributes_from_form, value_text
+from staff.ticket_panel import dispatch_panel
 from staff.web import Form, Staff, redirect, render
 
 router = APIRouter(prefix="/staff", include_in_schema=False)
@@ -59,6 +60,8 @@ async def _ticket_page(request: Request, staff: Staff, ticket_id: UUID, **extra)
         invoices = await list_invoices(conn, ticket_id=ticket_id)
         metrics = await one_ticket_metrics(conn, ticket_id=ticket_id, now=staff.clock.now())
         survey = await ticket_survey(conn, ticket_id=ticket_id)
+        if staff.session.dispatches:   # who can take it, its visit, cancelling, its thread
+            extra["panel"] = await dispatch_panel(conn, ticket_id=ticket_id)
     total = sum((line.total for line in lines), Decimal(0))
     return render(request, "ticket.html", staff=staff, ticket=ticket, lines=lines, catalog=items, total=total,
                   attributes=attributes, invoices=invoices, value_text=value_text, metrics=metrics, survey=survey,

@@ -37,10 +37,12 @@ RECIPES: dict[str, str] = {
                         values (%(t)s, %(technicians)s, 1, '09:00', '17:00') returning id""",
     "time_off": """insert into time_off (tenant_id, technician_id, during)
                    values (%(t)s, %(technicians)s, tstzrange(now(), now() + interval '1 hour')) returning id""",
-    "conversations": """insert into conversations (tenant_id, channel, contact_id)
-                        values (%(t)s, 'web', %(contacts)s) returning id""",
-    "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content)
-                                values (%(t)s, %(conversations)s, 'customer', 'hello') returning id""",
+    "conversations": """insert into conversations (tenant_id, channel, contact_id, assigned_to)
+                        values (%(t)s, 'web', %(contacts)s, %(staff_users)s) returning id""",
+    "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content,
+                                                                   private, author_id)
+                                values (%(t)s, %(conversations)s, 'staff', 'hello', true, %(staff_users)s)
+                                returning id""",
     "tickets": """insert into tickets (tenant_id, contact_id, customer_phone, category, urgency, address_id,
                                        technician_id, conversation_id)
                   values (%(t)s, %(contacts)s, '+14165550000', %(service_categories)s, %(urgency_levels)s,
@@ -112,6 +114,15 @@ RECIPES: dict[str, str] = {
                                on conflict (tenant_id, ticket_id) do update
                                set technician_id = excluded.technician_id, message_id = excluded.message_id
                                returning id""",
+    "conversation_assignments": """insert into conversation_assignments (tenant_id, conversation_id, staff_user_id)
+                                   values (%(t)s, %(conversations)s, %(staff_users)s) returning id""",
+    "macros": """insert into macros (tenant_id, name, body) values (%(t)s, 'Macro ' || %(u)s, 'Hi {first_name}')
+                 returning id""",
+    "saved_views": """insert into saved_views (tenant_id, staff_user_id, name, filters)
+                      values (%(t)s, %(staff_users)s, 'View ' || %(u)s, '{"state": "needs_staff"}') returning id""",
+    "ticket_participants": """insert into ticket_participants (tenant_id, ticket_id, staff_user_id)
+                              values (%(t)s, %(tickets)s, %(staff_users)s)
+                              on conflict (tenant_id, ticket_id, staff_user_id) do nothing returning id""",
     "audit_log": """insert into audit_log (tenant_id, entity_type, entity_id, action, actor)
                     values (%(t)s, 'test', gen_random_uuid(), 'create', 'test') returning id""",
 }

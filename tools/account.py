@@ -13,10 +13,12 @@ from domain.scheduling import service as scheduling
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
 from domain.scheduling.models import Appointment
 from domain.tickets.service import get_ticket
+from domain.workflow.service import cancel_ticket
 from tools.booking import local_label, remember_options
 from tools.deps import AgentDeps
 from tools.models import AppointmentsResult, BookingResult, HistoryItem, HistoryResult, MyAppointment, ToolResult
 
+CUSTOMER_CANCEL_REASON = "Cancelled by the customer."
 VERIFY_FIRST = ToolResult(error="VERIFICATION_REQUIRED",
                           message="Only after the customer enters the code texted to their number.")
 
@@ -67,8 +69,10 @@ async def cancel_appointment(ctx: RunContext[AgentDeps], ref: str) -> BookingRes
         return BookingResult(error="UNKNOWN_REF", message="Call list_my_appointments and use one of its refs.")
     try:
         async with deps.tx() as conn:
-            appointment = await scheduling.cancel(conn, tenant=deps.tenant, appointment_id=appointment_id,
-                                                  now=deps.now())
+            appointment = await scheduling.get_appointment(conn, appointment_id=appointment_id)
+            # the customer calls the visit off: the request goes with it (it must not return to the board)
+            await cancel_ticket(conn, tenant=deps.tenant, ticket_id=appointment.ticket_id,
+                                reason=CUSTOMER_CANCEL_REASON, now=deps.now())
     except DomainError as exc:
         return BookingResult(error=exc.code, message=exc.message)
     return BookingResult(ticket_code=appointment.ticket_code, technician=appointment.technician_name,

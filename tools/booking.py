@@ -19,6 +19,7 @@ from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketUpdate
 from domain.tickets.service import get_ticket, get_ticket_by_code
 from tools.deps import AgentDeps
+from tools.handoff import call_staff
 from tools.models import BookingResult, Option, OptionsResult
 from tools.when import Window, resolve_when
 
@@ -110,6 +111,8 @@ async def find_appointment_options(ctx: RunContext[AgentDeps], ticket_code: str,
         live = await fetch_value(conn, "select id from appointments where ticket_id = %s and status = 'booked'",
                                  (ticket.id,))
     if not options:
+        async with deps.tx() as conn:
+            await call_staff(deps, conn, f"No technician found for {ticket.service_category} ({ticket.code})")
         return OptionsResult(ticket_code=ticket.code, error="NO_FREE_TIME",
                              message="No free time soon; the request is kept and staff will call back.")
     return OptionsResult(ticket_code=ticket.code, options=remember_options(deps, ticket, options, live),
@@ -139,6 +142,9 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
                 start=start, duration_minutes=int((end - start) / timedelta(minutes=1)), now=deps.now(),
                 booked_by=f"agent:{deps.conversation.id}")
             queued = await confirmation_queued(conn, appointment.id)
+            if ticket.urgency_level == "emergency":
+                await call_staff(deps, conn, f"Emergency booked: {ticket.code} ({ticket.service_category})",
+                                 after_open_requests=True)
     except (SlotTaken, SlotUnavailable) as exc:
         async with deps.tx() as conn:
             ticket = await get_ticket(conn, ticket_id=UUID(chosen["ticket_id"]))

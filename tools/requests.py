@@ -10,13 +10,13 @@ from pydantic_ai import RunContext
 
 from domain.catalog.service import list_services
 from domain.categories.service import find_category, list_categories
-from domain.conversations.service import set_handed_off
 from domain.errors import DomainError
 from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketCreate, TicketUpdate
 from domain.tickets.service import create_ticket, get_ticket
 from tools.customers import claim_phone
 from tools.deps import AgentDeps
+from tools.handoff import call_staff
 from tools.models import HandOffResult, TicketResult
 
 Urgency = Literal["emergency", "urgent", "normal", "scheduled"]
@@ -112,6 +112,5 @@ async def hand_off(ctx: RunContext[AgentDeps], reason: str) -> HandOffResult:
             customer_phone=deps.conversation.phone, service_category=category, kind="callback",
             description=f"Callback requested: {reason}"[:5000], title="Callback request",
             source_channel=_channel(deps), conversation_id=deps.conversation.id))
-        await set_handed_off(conn, conversation_id=deps.conversation.id, handed_off=True)
-    deps.conversation.handed_off = True
+        await call_staff(deps, conn, f"The customer asked for a person: {reason}")
     return HandOffResult(handed_off=True, ticket_code=ticket.code)

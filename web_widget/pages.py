@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from domain.db import admin_tx
 from domain.errors import NotFound
+from domain.tenants.hours import describe_hours
 from domain.tenants.service import find_by_slug
 
 HERE = Path(__file__).parent
@@ -17,9 +18,6 @@ STATIC = HERE / "static"
 templates = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(default=True))
 
 router = APIRouter(tags=["widget"])
-
-DAY_NAMES = {"mon": "Mon", "tue": "Tue", "wed": "Wed", "thu": "Thu", "fri": "Fri", "sat": "Sat", "sun": "Sun"}
-
 
 def _static(name: str, media_type: str) -> FileResponse:
     # Cached briefly: a business that embeds the tag picks up a new widget within minutes.
@@ -34,12 +32,6 @@ async def embed_js() -> FileResponse:
 @router.get("/widget/widget.css", include_in_schema=False)
 async def widget_css() -> FileResponse:
     return _static("widget.css", "text/css")
-
-
-def describe_hours(business_hours: dict) -> str:
-    parts = [f"{DAY_NAMES[d]} {s.strftime('%H:%M')}–{e.strftime('%H:%M')}"
-             for d in DAY_NAMES for s, e in business_hours.get(d, [])]
-    return ", ".join(parts) or "By appointment"
 
 
 @router.get("/widget/demo/{slug}", response_class=HTMLResponse, include_in_schema=False)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
@@ -21,8 +21,10 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from agent.runner import AgentRunner
 from agent.service_request import service_request_of
 from domain.conversations import service as conversations
+from domain.conversations.models import customer_side_role
 from domain.db import admin_tx, tenant_tx
 from domain.errors import NotFound
+from domain.live import Notifier, conversation_topic
 from domain.tenants.models import Tenant
 from domain.tenants.service import find_by_widget_key
 from tools.deps import AgentDeps
@@ -47,6 +49,8 @@ class Session:
     conversation_id: UUID
     token: str
     last_seq: int = 0
+    # the turn and the live push (staff replies) both send new lines: one at a time, each line once
+    lines_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def send(self, frame: dict[str, Any]) -> None:
         await self.websocket.send_text(json.dumps(frame, default=str))
@@ -126,8 +130,8 @@ async def _transcript_after(session: Session, after_seq: int) -> list[dict[str, 
         rows = await conversations.list_messages(conn, conversation_id=session.conversation_id, after_seq=after_seq)
     if rows:
         session.last_seq = rows[-1].seq
-    return [{"type": "transcript", "seq": m.seq, "role": "customer" if m.role == "customer" else "agent",
-             "text": m.content} for m in rows if m.role != "system"]
+    # private staff notes never leave the server (list_messages leaves them out); automatic lines read as the agent's
+    return [{"type": "transcript", "seq": m.seq, "role": customer_side_role(m.role), "text": m.content} for m in rows]
 
 
 async def _current_card(session: Session) -> dict[str, Any] | None:
@@ -141,7 +145,34 @@ async def _current_card(session: Session) -> dict[str, Any] | None:
     return booking_card(request, session.tenant, session.token)
 
 
+async def send_new_lines(session: Session) -> None:
+    """Every transcript line after the last one sent: the customer's own as an `ack`, the rest as `reply`."""
+    async with session.lines_lock:
+        for line in await _transcript_after(session, session.last_seq):
+            # the page already shows what the customer typed: acknowledge its number, send the rest
+            await session.send({"type": "ack", "seq": line["seq"]} if line["role"] == "customer"
+                               else line | {"type": "reply"})
+
+
+async def push_live(session: Session) -> None:
+    """Lines written by someone else (a staff reply) reach the open widget as they are committed."""
+    live: Notifier = session.websocket.app.state.live
+    async with live.subscribe(session.tenant.id, [conversation_topic(session.conversation_id)]) as events:
+        while True:
+            await events.get()
+            await send_new_lines(session)
+
+
 async def converse(session: Session) -> None:
+    """The customer's messages, one at a time, while staff replies are pushed as they come."""
+    pusher = asyncio.create_task(push_live(session))
+    try:
+        await _converse(session)
+    finally:
+        pusher.cancel()
+
+
+async def _converse(session: Session) -> None:
     """One customer message at a time: typing, the agent's turn, the new transcript lines, the card."""
     runner: AgentRunner = session.websocket.app.state.agent_runner
     sent_at: list[float] = []
@@ -163,10 +194,8 @@ async def converse(session: Session) -> None:
             await session.send({"type": "error", "code": "AGENT_ERROR",
                                 "message": "Sorry, something went wrong. Your message is saved; please try again."})
             continue
-        for line in await _transcript_after(session, session.last_seq):
-            # the page already shows what the customer typed: acknowledge its number, send the rest
-            await session.send({"type": "ack", "seq": line["seq"]} if line["role"] == "customer"
-                               else line | {"type": "reply"})
+        await send_new_lines(session)
+        await session.send({"type": "done"})   # the turn is over (waiting for staff may bring no line at all)
         card = booking_card(reply.service_request, session.tenant, session.token)
         if card:
             await session.send({"type": "booking", "booking": card})

@@ -1,8 +1,9 @@
 """The guided engine's knowledge-base hook: information questions answered from published articles.
 
 One point of contact with the dialogue policy: `question_in` decides, while a message is heard, that it
-is an information question no other flow answers; the policy then calls the search_knowledge_base tool,
-and `reply_for` turns its result into words that quote the article (or honestly say we don't know).
+is an information question no other flow answers (then it is not taken as the answer to what the engine
+asked, which is asked again after); the policy calls the search_knowledge_base tool, and `reply_for`
+turns its result into words that quote the article (or honestly say we don't know).
 """
 
 from __future__ import annotations
@@ -15,8 +16,10 @@ from agent.guided import nlu
 # Intents that answer a question by themselves (hours, prices, area, the customer's account, a person).
 HANDLED_ELSEWHERE = {"decline", "human", "hours", "prices", "area", "cancel", "reschedule", "appointments", "history"}
 QUESTION_START = re.compile(r"^\W*(what|what's|whats|how|do|does|did|is|are|can|could|will|would|should|which|why|"
-                            r"where|who|when|may|have|has)\b", re.I)
-# Answers to our own questions that may look like questions ("is 3pm ok?") are left to the flow.
+                            r"where|who|when|may|have|has|tell me (about|more)|explain|i'?d like to know|"
+                            r"i (want|wanted|would like) to know|i was wondering|wondering|info(rmation)? (about|on))\b",
+                            re.I)
+# Our questions whose answers may start like a question; during these only a "?" makes one.
 ANSWERING = {"phone", "when", "move_when", "address", "address_confirm", "name", "code", "confirm",
              "cancel_confirm", "pick_appointment"}
 
@@ -29,9 +32,12 @@ def question_in(text: str, intents: set[str], awaiting: str | None, region: str)
     stripped = text.strip()
     if not (stripped.endswith("?") or QUESTION_START.search(stripped)):
         return None
-    if intents & HANDLED_ELSEWHERE:
+    if intents & HANDLED_ELSEWHERE or awaiting == "code":
         return None
-    if awaiting in ANSWERING or nlu.phone_in(text, region) or nlu.address_in(text):
+    # while we wait for an answer, only a real question mark interrupts ("what's the cost?" does, "what ever")
+    if awaiting in ANSWERING and not stripped.endswith("?"):
+        return None
+    if nlu.phone_in(text, region) or nlu.address_in(text):
         return None
     if nlu.has_time_words(text) or nlu.yes_no(text) is not None:
         return None

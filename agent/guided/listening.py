@@ -26,7 +26,8 @@ def hear(policy: GuidedPolicy, text: str) -> None:
         return
     _intents(g, intents, text, awaiting)
     g["kb_question"] = knowledge.question_in(text, intents, awaiting, policy.deps.tenant.phone_region)
-    _answer(policy, awaiting, text)
+    if not g["kb_question"]:
+        _answer(policy, awaiting, text)
     needs_before = len(g["needs"])
     _volunteered(policy, text, awaiting)
     if (awaiting in (None, "need") and not intents and not g["kb_question"] and len(g["needs"]) == needs_before

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
@@ -13,7 +13,8 @@ from agent.orchestrate import ServiceRequestIn, orchestration_model
 from agent.runner import AgentRunner
 from api.answers import declares, errors
 from api.deps import Api, Db
-from domain.conversations.service import get_conversation
+from domain.conversations.models import customer_side_role
+from domain.conversations.service import get_conversation, list_messages
 from domain.db import admin_tx, tenant_tx
 from domain.errors import NotFound
 from domain.phones import normalize_phone
@@ -88,6 +89,29 @@ async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> Ch
     reply = await runner.run_turn(tenant, conversation.id, body.message)
     return ChatOut(conversation_id=str(reply.conversation_id), response=reply.text,
                    serviceRequest=reply.service_request)
+
+
+class ChatLine(BaseModel):
+    seq: int
+    role: str
+    text: str
+
+
+class ChatLines(BaseModel):
+    messages: list[ChatLine]
+
+
+@router.get("/chat/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404))
+async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
+                        after_seq: Annotated[int, Query(ge=0)] = 0) -> ChatLines:
+    """The web conversation's lines after `after_seq`, staff replies included: the widget's HTTP fallback polls this."""
+    conversation_uuid = _conversation_uuid(conversation_id)
+    async with tenant_tx(db.app_pool, tenant.id, "widget") as conn:
+        conversation = await get_conversation(conn, conversation_id=conversation_uuid)
+        if conversation.channel != "web":
+            raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND")
+        rows = await list_messages(conn, conversation_id=conversation_uuid, after_seq=after_seq)
+    return ChatLines(messages=[ChatLine(seq=m.seq, role=customer_side_role(m.role), text=m.content) for m in rows])
 
 
 @router.post("/service-request", responses=errors(INVALID_PHONE=422))

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Path, Query, Response
 from api.answers import errors
 from api.deps import Api
 from domain.kb import articles, categories, feedback, gaps
-from domain.kb.models import (ArticleStatus, KbArticle, KbArticleCreate, KbArticleUpdate, KbCategory,
+from domain.kb.models import (NO_NUL, ArticleStatus, KbArticle, KbArticleCreate, KbArticleUpdate, KbCategory,
                               KbCategoryCreate, KbCategoryUpdate, KbFeedback, KbFeedbackCreate, KbGap, KbRevision,
                               KbRevisionCompare, KbSearchHit, KbSection, KbSectionCreate, KbSectionUpdate)
 from domain.kb.search import search_articles
@@ -16,7 +16,6 @@ from domain.pagination import Page
 router = APIRouter(prefix="/api/v1/kb", tags=["knowledge base"])
 MAX_REVISION = 2**31 - 1
 REVISION = Path(ge=1, le=MAX_REVISION, description="A revision number of the article")
-NO_NUL = r"^[^\x00]*$"     # PostgreSQL text cannot hold NUL
 
 
 @router.get("/categories")
@@ -85,7 +84,8 @@ async def delete_section(api: Api, section_id: UUID) -> Response:
 
 @router.get("/articles", responses=errors(INVALID_CURSOR=422, INVALID_LIMIT=422))
 async def list_articles(api: Api, status: ArticleStatus | None = None, section_id: UUID | None = None,
-                        limit: int = 50, cursor: str | None = None) -> Page[KbArticle]:
+                        limit: int = Query(50, ge=1, le=200), cursor: str | None = Query(None, max_length=200)
+                        ) -> Page[KbArticle]:
     """Articles in creation order, drafts included unless `status` says otherwise."""
     async with api.tx() as conn:
         return await articles.list_articles(conn, status=status, section_id=section_id, limit=limit, cursor=cursor)

@@ -6,11 +6,14 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.answers import errors
 from api.deps import Api
+from domain.inbox import thread
+from domain.inbox.thread import ThreadItem
 from domain.notes import service as notes
 from domain.notes.models import Note, NoteCreate
 from domain.pagination import Page
-from domain.tickets import lifecycle, service
-from domain.tickets.models import Ticket, TicketCreate, TicketFilter, TicketStatus, TicketUpdate
+from domain.tickets import service
+from domain.tickets.models import Ticket, TicketCancel, TicketCreate, TicketFilter, TicketStatus, TicketUpdate
+from domain.workflow import service as workflow
 
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
@@ -44,15 +47,33 @@ async def get_ticket(api: Api, ref: str) -> Ticket:
         return await service.find_ticket(conn, ref=ref)
 
 
-@router.patch("/{ref}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=404, UNKNOWN_URGENCY=404, UNKNOWN_CONTACT=404, UNKNOWN_TECHNICIAN=404, UNKNOWN_ADDRESS=404, INVALID_TRANSITION=409, TICKET_CLOSED=409, TICKET_ALREADY_LINKED=409))
+# what the workflow answers when a status or a technician is asked for (domain/workflow)
+WORKFLOW_ERRORS = dict(BOOKING_REQUIRED=409, CLOCK_IN_REQUIRED=409, CLOSE_OUT_REQUIRED=409,
+                       CANCEL_APPOINTMENT_REQUIRED=409, REASON_REQUIRED=409, JOB_STARTED=409,
+                       TECHNICIAN_NOT_QUALIFIED=409, TECHNICIAN_INACTIVE=409, SLOT_TAKEN=409, SLOT_UNAVAILABLE=409,
+                       START_IN_PAST=409)
+
+
+@router.patch("/{ref}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=404, UNKNOWN_URGENCY=404, UNKNOWN_CONTACT=404, UNKNOWN_TECHNICIAN=404, UNKNOWN_ADDRESS=404, INVALID_TRANSITION=409, TICKET_CLOSED=409, TICKET_ALREADY_LINKED=409, **WORKFLOW_ERRORS))
 async def update_ticket(api: Api, ref: str, body: TicketUpdate) -> Ticket:
+    """Details as sent; `technician_id` must have the skill (a booked visit moves with it); `status` only to
+    `cancelled`; any other status answers 409 naming the step that gets there (booking, clock-in, close-out)."""
     async with api.tx() as conn:
         ticket = await service.find_ticket(conn, ref=ref)
-        return await lifecycle.update_ticket(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, data=body,
-                                             now=api.clock.now())
+        return await workflow.change_ticket(conn, tenant=api.tenant, ticket_id=ticket.id, data=body,
+                                            now=api.clock.now())
 
 
-@router.delete("/{ref}", status_code=204, responses=errors(NOT_FOUND=404, TICKET_CLOSED=409))
+@router.post("/{ref}/cancel", responses=errors(NOT_FOUND=404, TICKET_CLOSED=409))
+async def cancel_ticket(api: Api, ref: str, body: TicketCancel) -> Ticket:
+    """Cancel for good: its appointment is cancelled, its pending messages too; a customer already told is told."""
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return await workflow.cancel_ticket(conn, tenant=api.tenant, ticket_id=ticket.id, reason=body.reason,
+                                            now=api.clock.now())
+
+
+@router.delete("/{ref}", status_code=204, responses=errors(NOT_FOUND=404, TICKET_CLOSED=409, CANCEL_REQUIRED=409))
 async def delete_ticket(api: Api, ref: str) -> Response:
     async with api.tx() as conn:
         ticket = await service.find_ticket(conn, ref=ref)
@@ -73,3 +94,12 @@ async def add_note(api: Api, ref: str, body: NoteCreate) -> Note:
         ticket = await service.find_ticket(conn, ref=ref)
         return await notes.add_ticket_note(conn, tenant_id=api.tenant.id, ticket_id=ticket.id, author=api.actor,
                                            data=body)
+
+
+@router.get("/{ref}/thread", responses=errors(NOT_FOUND=404))
+async def ticket_thread(api: Api, ref: str) -> Page[ThreadItem]:
+    """One thread per ticket, oldest first: its conversation (customer, agent, staff, private notes), its notes
+    and the texts and emails sent about it; each item with `role`, `channel`, `author`, `private`."""
+    async with api.tx() as conn:
+        ticket = await service.find_ticket(conn, ref=ref)
+        return Page(data=await thread.ticket_thread(conn, ticket_id=ticket.id))

@@ -12,8 +12,9 @@ from domain.conversations.models import Channel, Conversation, ConversationMessa
 from domain.db import fetch_all, fetch_one
 from domain.errors import NotFound
 
-COLUMNS = """id, channel, phone, phone_verified, contact_id, state, model_history, handed_off, created_at,
+COLUMNS = """id, channel, phone, phone_verified, contact_id, state, model_history, handling, assigned_to, created_at,
     last_message_at"""
+LINE_COLUMNS = "id, seq, role, content, created_at, private, author_id"
 
 # An SMS thread continues the last conversation with that number unless it went quiet this long.
 SMS_THREAD_GAP = timedelta(hours=24)
@@ -55,42 +56,34 @@ async def latest_sms_conversation(conn: AsyncConnection, *, phone: str, now: dat
 
 
 async def save_conversation(conn: AsyncConnection, *, conversation: Conversation, now: datetime) -> None:
-    """Persist the identity, slots and model history the turn produced."""
+    """Persist the identity, slots and model history the turn produced (never the hand-off state: see handling)."""
     await conn.execute("""
         update conversations set phone = %(phone)s, phone_verified = %(verified)s, contact_id = %(contact)s,
-               state = %(state)s, model_history = %(history)s, handed_off = %(handed_off)s,
-               last_message_at = %(now)s
+               state = %(state)s, model_history = %(history)s, last_message_at = %(now)s
          where id = %(id)s""",
         {"phone": conversation.phone, "verified": conversation.phone_verified,
          "contact": conversation.contact_id, "state": Jsonb(conversation.state),
-         "history": Jsonb(conversation.model_history), "handed_off": conversation.handed_off,
-         "now": now, "id": conversation.id})
-
-
-async def set_handed_off(conn: AsyncConnection, *, conversation_id: UUID, handed_off: bool) -> None:
-    """Staff take the conversation over (the agent stays silent) or hand it back."""
-    cur = await conn.execute("update conversations set handed_off = %s where id = %s", (handed_off, conversation_id))
-    if cur.rowcount == 0:
-        raise NotFound("Conversation not found.", code="CONVERSATION_NOT_FOUND")
+         "history": Jsonb(conversation.model_history), "now": now, "id": conversation.id})
 
 
 async def append_message(conn: AsyncConnection, *, tenant_id: UUID, conversation_id: UUID, role: Role,
-                         content: str) -> ConversationMessage:
-    """One line of the transcript."""
-    message = await fetch_one(conn, ConversationMessage, """
-        insert into conversation_messages (tenant_id, conversation_id, role, content)
-        values (%s, %s, %s, %s) returning id, seq, role, content, created_at""",
-        (tenant_id, conversation_id, role, content))
+                         content: str, private: bool = False, author_id: UUID | None = None) -> ConversationMessage:
+    """One line of the transcript; a `private` one is a staff note the customer never sees."""
+    message = await fetch_one(conn, ConversationMessage, f"""
+        insert into conversation_messages (tenant_id, conversation_id, role, content, private, author_id)
+        values (%s, %s, %s, %s, %s, %s) returning {LINE_COLUMNS}""",
+        (tenant_id, conversation_id, role, content, private, author_id))
     assert message is not None
     return message
 
 
 async def list_messages(conn: AsyncConnection, *, conversation_id: UUID, after_seq: int = 0,
-                        limit: int = 200) -> list[ConversationMessage]:
-    """The transcript after a given sequence number, oldest first."""
-    return await fetch_all(conn, ConversationMessage, """
-        select id, seq, role, content, created_at from conversation_messages
-         where conversation_id = %s and seq > %s order by seq limit %s""", (conversation_id, after_seq, limit))
+                        limit: int = 200, include_private: bool = False) -> list[ConversationMessage]:
+    """The transcript after a given sequence number, oldest first; private notes only when asked (staff)."""
+    return await fetch_all(conn, ConversationMessage, f"""
+        select {LINE_COLUMNS} from conversation_messages
+         where conversation_id = %s and seq > %s and (%s or not private) order by seq limit %s""",
+        (conversation_id, after_seq, include_private, limit))
 
 
 async def mark_verified(conn: AsyncConnection, *, conversation_id: UUID, phone: str) -> None:

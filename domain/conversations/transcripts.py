@@ -11,12 +11,12 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from pydantic import BaseModel
 
-from domain.conversations.models import ConversationMessage
+from domain.conversations.models import ConversationMessage, Handling
 from domain.conversations.service import list_messages
 from domain.db import fetch_all, fetch_one
 from domain.errors import NotFound
 
-COLUMNS = "id, channel, phone, phone_verified, contact_id, handed_off, created_at, last_message_at"
+COLUMNS = "id, channel, phone, phone_verified, contact_id, handling, created_at, last_message_at"
 
 
 class ConversationSummary(BaseModel):
@@ -25,7 +25,7 @@ class ConversationSummary(BaseModel):
     phone: str | None
     phone_verified: bool
     contact_id: UUID | None
-    handed_off: bool
+    handling: Handling
     created_at: datetime
     last_message_at: datetime
 
@@ -48,5 +48,5 @@ async def get_transcript(conn: AsyncConnection, *, conversation_id: UUID, limit:
                                    f"select {COLUMNS} from conversations where id = %s", (conversation_id,))
     if conversation is None:
         raise NotFound("Conversation not found.")
-    lines = await list_messages(conn, conversation_id=conversation_id, limit=limit)
+    lines = await list_messages(conn, conversation_id=conversation_id, limit=limit, include_private=True)
     return Transcript(conversation=conversation, lines=lines)

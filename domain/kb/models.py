@@ -6,22 +6,17 @@ from datetime import datetime
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import AfterValidator, AliasChoices, BaseModel, Field, computed_field, model_validator
+from pydantic import AliasChoices, BaseModel, Field, StringConstraints, computed_field, model_validator
 
 ArticleStatus = Literal["draft", "published"]
 FeedbackSource = Literal["api", "staff", "widget", "agent"]
 
 
-def _no_nul(value: str | None) -> str | None:
-    # PostgreSQL text cannot hold NUL: refuse it at validation (422), never at insert (500)
-    if value is not None and "\x00" in value:
-        raise ValueError("text must not contain NUL characters")
-    return value
-
-
-Text = Annotated[str, AfterValidator(_no_nul)]
-SlugText = Annotated[str, Field(max_length=120, description="Any words; stored normalised (lower case, hyphens)"),
-                     AfterValidator(_no_nul)]
+# PostgreSQL text cannot hold NUL: refused at validation (422) and said so in the schema, never a 500 at insert
+NO_NUL = r"^[^\x00]*$"
+Text = Annotated[str, StringConstraints(pattern=NO_NUL)]
+SlugText = Annotated[str, StringConstraints(max_length=120, pattern=r"^[^\x00]*[A-Za-z0-9][^\x00]*$"),
+                     Field(description="Any words with a letter or digit; stored normalised (lower case, hyphens)")]
 
 
 class KbCategory(BaseModel):

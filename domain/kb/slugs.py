@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 import unicodedata
 
 from domain.errors import Invalid
@@ -19,8 +20,11 @@ def slugify(text: str) -> str:
 
 
 def slug_for(requested: str | None, fallback: str) -> str:
-    """The normalised slug asked for, else one made from `fallback` (a name or title)."""
-    slug = slugify(requested if requested is not None else fallback)
-    if not slug:
-        raise Invalid("The slug needs at least one letter or digit.", code="INVALID_SLUG")
-    return slug
+    """The normalised slug asked for, else one made from `fallback` (a name or title; one without a Latin
+    letter or digit, such as "Ω", gets a short random slug)."""
+    if requested is not None:
+        slug = slugify(requested)
+        if not slug:
+            raise Invalid("The slug needs at least one letter or digit.", code="INVALID_SLUG")
+        return slug
+    return slugify(fallback) or "item-" + secrets.token_hex(4)

@@ -7,12 +7,13 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 MessageType = Literal["appointment_confirmation", "appointment_reminder", "service_reminder",
-                      "verification_code", "invoice", "payment_reminder", "custom", "reply"]
+                      "verification_code", "invoice", "payment_reminder", "custom", "reply",
+                      "appointment_cancelled", "appointment_moved", "staff_alert"]
 Channel = Literal["sms", "email"]
 MessageStatus = Literal["pending", "sent", "recorded", "cancelled", "failed", "expired", "suppressed"]
 
 # Only these ignore quiet hours: the customer is waiting for them right now.
-URGENT_TYPES: frozenset[str] = frozenset({"verification_code", "reply"})
+URGENT_TYPES: frozenset[str] = frozenset({"verification_code", "reply", "staff_alert"})
 
 
 class Message(BaseModel):

@@ -22,6 +22,7 @@ SUBJECTS = {
     "invoice": "Invoice {{ invoice_number }} from {{ business_name }}",
     "payment_reminder": "Payment reminder: invoice {{ invoice_number }}",
     "custom": "{{ subject | default('A message from ' ~ business_name) }}",
+    "staff_alert": "{{ business_name }}: {{ reason }}",
 }
 
 

@@ -58,7 +58,7 @@ def quiet_until(now: datetime, tz: ZoneInfo, start: time, end: time) -> datetime
 Decision = Literal["send", "expired", "suppressed", "deferred", "gone", "failed"]
 
 
-async def prepare_message(conn: AsyncConnection, *, message_id: UUID, now: datetime
+async def prepare_message(conn: AsyncConnection, *, message_id: UUID, now: datetime, public_url: str = ""
                           ) -> tuple[Decision, OutgoingMessage | None]:
     """Decides what happens to a leased message now, records any outcome short of sending, renders it."""
     message = await fetch_one(conn, Message, f"select {COLUMNS} from scheduled_messages where id = %(id)s",
@@ -80,7 +80,7 @@ async def prepare_message(conn: AsyncConnection, *, message_id: UUID, now: datet
                                where id = %(id)s""", {"at": hold, "id": message_id})
         return "deferred", None
     try:
-        subject, body = render(message.message_type, message.channel, template_context(tenant, message.payload))
+        subject, body = render(message.message_type, message.channel, template_context(tenant, message.payload, public_url))
     except Invalid as exc:
         await _finish(conn, message_id, "failed", exc.message)
         return "failed", None

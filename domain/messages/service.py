@@ -14,7 +14,7 @@ from pydantic_core import to_json
 
 from domain.db import fetch_all, fetch_one
 from domain.errors import Invalid
-from domain.messages.models import URGENT_TYPES, Message, MessageCreate, MessageStatus
+from domain.messages.models import URGENT_TYPES, Message, MessageCreate, MessageStatus, MessageType
 from domain.messages.render import render
 from domain.pagination import Cursor, Page, check_limit, page_of
 from domain.phones import normalize_phone
@@ -27,9 +27,11 @@ REMINDER_LEAD = timedelta(hours=24)
 EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
 
 
-def template_context(tenant: Tenant, payload: dict[str, Any]) -> dict[str, Any]:
-    """What every template sees: the payload plus the business's name, number and timezone."""
-    return {"business_name": tenant.name, "business_phone": tenant.sms_number, "tz": tenant.timezone} | payload
+def template_context(tenant: Tenant, payload: dict[str, Any], public_url: str = "") -> dict[str, Any]:
+    """What every template sees: the payload plus the business's name, number and timezone, and this server's
+    public address (links to staff pages; empty when unknown, as in the trial render at queue time)."""
+    return {"business_name": tenant.name, "business_phone": tenant.sms_number, "tz": tenant.timezone,
+            "public_url": public_url} | payload
 
 
 def _address(data: MessageCreate, region: str) -> str:
@@ -127,6 +129,37 @@ async def cancel_appointment_messages(conn: AsyncConnection, *, appointment_id: 
     return cur.rowcount
 
 
+# What the customer has heard about an appointment: a sent (or, without Twilio, recorded) one of these.
+TOLD_TYPES = ("appointment_confirmation", "appointment_reminder", "appointment_moved")
+
+
+async def revoke_ticket_messages(conn: AsyncConnection, *, ticket_id: UUID) -> int:
+    """Cancels every message of the ticket not yet sent (confirmations, reminders, follow-ups); returns how many."""
+    cur = await conn.execute("""
+        update scheduled_messages set status = 'cancelled', locked_until = null
+         where ticket_id = %(t)s and status = 'pending'""", {"t": ticket_id})
+    return cur.rowcount
+
+
+async def tell_customer(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
+                        message_type: MessageType, payload: dict[str, Any], now: datetime) -> Message | None:
+    """Queues `message_type` to whoever was told of the appointment, on the channel they were told on.
+
+    Nobody told yet (the confirmation is still pending, or was revoked): nothing to correct, None.
+    """
+    told = await fetch_one(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages
+         where appointment_id = %(a)s and status in ('sent', 'recorded') and message_type = any(%(types)s)
+         order by sent_at desc nulls last, created_at desc limit 1""",
+        {"a": appointment_id, "types": list(TOLD_TYPES)})
+    if told is None:
+        return None
+    return await queue_message(conn, tenant=tenant, now=now, data=MessageCreate(
+        message_type=message_type, channel=told.channel, to_address=told.to_address,
+        payload=told.payload | _jsonable(payload), contact_id=told.contact_id, ticket_id=told.ticket_id,
+        appointment_id=appointment_id))
+
+
 async def move_appointment_messages(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID,
                                     new_starts_at: datetime, new_ends_at: datetime | None = None,
                                     now: datetime, technician_name: str | None = None) -> Message | None:
@@ -184,3 +217,10 @@ async def list_messages(conn: AsyncConnection, *, phone: str | None = None, stat
         {"after_c": after.created_at if after else None, "after_i": after.id if after else None,
          "phone": phone, "status": status, "limit": limit + 1})
     return page_of(rows, limit)
+
+
+async def ticket_messages(conn: AsyncConnection, *, ticket_id: UUID) -> list[Message]:
+    """Everything queued to the customer about the ticket, in the order it was queued."""
+    return await fetch_all(conn, Message, f"""
+        select {COLUMNS} from scheduled_messages where ticket_id = %s order by created_at, scheduled_for, id""",
+        (ticket_id,))

@@ -31,6 +31,7 @@ class ErasureReport(BaseModel):
     tickets: int
     conversations: int
     conversation_messages: int
+    staff_messages: int
     surveys: int
     messages: int
     audit_rows_redacted: int
@@ -80,6 +81,13 @@ _ERASURE_STEPS = {
          where (contact_id = %(c)s or ticket_id in (select id from tickets where contact_id = %(c)s
                                                     or customer_phone = %(phone)s))
            and content <> %(erased)s""",
+    # what staff were sent about the contact (inbox alerts, followers' emails) keeps its address, loses its text
+    # (before "tickets", which rewrites the phone this finds them by)
+    "staff_messages": """
+        update scheduled_messages set body = null, payload = '{}'
+         where payload <> '{}' and (
+               (message_type = 'staff_alert' and payload->>'conversation_id' = any(%(conversations)s::text[]))
+            or ticket_id in (select id from tickets where contact_id = %(c)s or customer_phone = %(phone)s))""",
     "tickets": """
         update tickets set customer_name = null, customer_phone = %(erased_phone)s, title = null,
                description = %(erased)s, service_address = null, address_id = null, preferred_time = null,

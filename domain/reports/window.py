@@ -10,7 +10,8 @@ from domain.reports.models import ReportWindow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-BOUND_PATTERN = r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$"
+BOUND_PATTERN = (r"^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+                 r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$")
 
 
 def parse_bound(text: str | None) -> date | datetime | None:

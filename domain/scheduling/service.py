@@ -20,7 +20,7 @@ from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import NewEvent, emit_event, events_param, insert_events_sql
 from domain.scheduling import tickets
 from domain.messages.service import (appointment_messages, cancel_appointment_messages, insert_messages_sql,
-                                     move_appointment_messages)
+                                     move_appointment_messages, tell_customer)
 from domain.scheduling.availability import (GRID, SLOT_SQL, SlotCheck, epoch, fetch_schedules, pick_options,
                                             slot_check_of, slot_params)
 from domain.scheduling.errors import SlotTaken, SlotUnavailable
@@ -209,16 +209,33 @@ async def reschedule(conn: AsyncConnection, *, tenant: Tenant, appointment_id: U
     await move_appointment_messages(
         conn, tenant=tenant, appointment_id=new.id, new_starts_at=new.start, new_ends_at=new.end, now=now,
         technician_name=new.technician_name if technician_id != old.technician_id else None)
+    if (new.start, new.technician_id) != (old.start, old.technician_id):
+        await tell_customer(conn, tenant=tenant, appointment_id=new.id, message_type="appointment_moved", now=now,
+                            payload={"starts_at": new.start, "ends_at": new.end,
+                                     "technician_name": new.technician_name, "ticket_code": new.ticket_code})
     return new
 
 
 async def cancel(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, now: datetime) -> Appointment:
-    """Cancel a booked appointment: its ticket goes back to open and unassigned, its pending messages are cancelled."""
+    """Cancel a booked appointment: its ticket goes back to open and unassigned (see `release`)."""
+    appointment = await release(conn, tenant=tenant, appointment_id=appointment_id, now=now)
+    await unschedule_ticket(conn, tenant_id=tenant.id,
+                            ticket=await get_ticket(conn, ticket_id=appointment.ticket_id, lock=True))
+    return appointment
+
+
+async def release(conn: AsyncConnection, *, tenant: Tenant, appointment_id: UUID, now: datetime) -> Appointment:
+    """Cancel a booked appointment and nothing more of its ticket (the caller decides what the ticket becomes).
+
+    Its pending messages are cancelled; a customer who was told of the visit is told it is off.
+    """
     old = await _lock_booked(conn, appointment_id)
     await conn.execute("update appointments set status = 'cancelled', cancelled_at = %s where id = %s",
                        (now, old.id))
-    await unschedule_ticket(conn, tenant_id=tenant.id, ticket=await get_ticket(conn, ticket_id=old.ticket_id, lock=True))
     await cancel_appointment_messages(conn, appointment_id=old.id)
+    await tell_customer(conn, tenant=tenant, appointment_id=old.id, message_type="appointment_cancelled", now=now,
+                        payload={"starts_at": old.start, "technician_name": old.technician_name,
+                                 "ticket_code": old.ticket_code})
     appointment = await get_appointment(conn, appointment_id=old.id)
     await emit_event(conn, tenant_id=tenant.id, event_type="appointment.cancelled", entity_id=appointment.id,
                      payload=_event_payload(appointment))

@@ -33,13 +33,14 @@ METRICS_SQL = """
 select t.id as ticket_id, t.code, t.urgency, t.status, t.created_at,
        p.first_response_minutes, p.on_site_minutes, p.resolution_minutes,
        (select count(*) from conversation_messages m
-         where m.conversation_id = t.conversation_id and m.role in ('agent', 'staff')
+         where m.conversation_id = t.conversation_id and m.role in ('agent', 'staff') and not m.private
            and m.created_at >= t.created_at) as replies,
        (select count(*) from ticket_status_history h
          where h.ticket_id = t.id and h.status = 'open' and h.from_status is not null) as reopens,
        least((select min(h.changed_at) from ticket_status_history h where h.ticket_id = t.id and h.status = 'scheduled'),
              (select min(m.created_at) from conversation_messages m
-               where m.conversation_id = t.conversation_id and m.role = 'staff' and m.created_at >= t.created_at))
+               where m.conversation_id = t.conversation_id and m.role = 'staff' and not m.private
+                 and m.created_at >= t.created_at))   -- a private note answers nobody
            as first_response_at,
        t.clock_in_at as on_site_at,
        case when t.status = 'completed' then t.closed_at end as resolved_at

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import datetime, time
+from typing import Literal
 from uuid import UUID
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -46,6 +47,7 @@ class Tenant(BaseModel):
     retention_days: int
     quiet_hours_start: time
     quiet_hours_end: time
+    staff_alert_channel: Literal["sms", "email"] = "email"   # how on-duty staff hear a conversation needs them
     created_at: datetime
 
     @property

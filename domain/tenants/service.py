@@ -9,7 +9,7 @@ from psycopg import AsyncConnection
 from psycopg.types.json import Jsonb
 
 from domain.db import fetch_one
-from domain.errors import NotFound
+from domain.errors import Invalid, NotFound
 from domain.sla.service import seed_default_policies
 from domain.tenants.models import Tenant, TenantCreate
 
@@ -42,7 +42,7 @@ DEFAULT_URGENCIES: list[tuple[str, str, str, int, int | None]] = [
 
 TENANT_COLUMNS = """id, name, slug, timezone, phone_region, business_hours, booking_horizon_days,
     buffer_minutes, service_area, widget_public_key, widget_allowed_origins, sms_number,
-    retention_days, quiet_hours_start, quiet_hours_end, created_at"""
+    retention_days, quiet_hours_start, quiet_hours_end, staff_alert_channel, created_at"""
 
 
 def new_widget_key() -> str:
@@ -105,3 +105,13 @@ async def find_by_widget_key(conn: AsyncConnection, key: str) -> Tenant | None:
 async def find_by_sms_number(conn: AsyncConnection, number: str) -> Tenant | None:
     """Admin lookup: the tenant whose SMS number received a message."""
     return await fetch_one(conn, Tenant, f"select {TENANT_COLUMNS} from tenants where sms_number = %s", (number,))
+
+
+async def set_staff_alert_channel(conn: AsyncConnection, *, channel: str) -> Tenant:
+    """How on-duty staff are alerted when a conversation needs a person: 'sms' or 'email' (the tenant in context)."""
+    if channel not in ("sms", "email"):
+        raise Invalid("Alerts go by sms or email.", code="VALIDATION_ERROR")
+    tenant = await fetch_one(conn, Tenant, f"""
+        update tenants set staff_alert_channel = %s where id = app_tenant() returning {TENANT_COLUMNS}""", (channel,))
+    assert tenant is not None
+    return tenant

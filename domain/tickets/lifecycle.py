@@ -13,7 +13,6 @@ from domain.contacts.service import get_contact
 from domain.db import fetch_one, fetch_value
 from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import NewEvent, emit_events
-from domain.technicians.service import get_technician
 from domain.tickets.models import CLOSING, TRANSITIONS, Ticket, TicketStatus, TicketUpdate
 from domain.tickets.service import COLUMNS, ensure_open, get_ticket
 
@@ -22,17 +21,22 @@ COLUMN_OF = {"service_category": "category", "urgency_level": "urgency"}
 
 
 async def change_status(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, status: TicketStatus,
-                        now: datetime) -> Ticket:
-    """Move along the lifecycle; completing or cancelling closes the ticket for good."""
+                        now: datetime, reason: str | None = None) -> Ticket:
+    """Move along the lifecycle (the workflow step's own move); completing or cancelling closes it for good.
+
+    Surfaces never call this with a status of their choosing: domain/workflow decides which step may.
+    """
     ticket = await get_ticket(conn, ticket_id=ticket_id)
     if status == ticket.status:
         return ticket
     check_transition(ticket, status)
     updated = await fetch_one(conn, Ticket, f"""
         update tickets set status = %(status)s,
-               closed_at = case when %(closing)s then %(now)s end
+               closed_at = case when %(closing)s then %(now)s end,
+               cancellation_reason = case when %(status)s = 'cancelled' then %(reason)s end,
+               waitlisted = waitlisted and not %(closing)s
          where id = %(id)s returning {COLUMNS}""",
-        {"status": status, "closing": status in CLOSING, "now": now, "id": ticket_id})
+        {"status": status, "closing": status in CLOSING, "now": now, "id": ticket_id, "reason": reason})
     assert updated is not None
     await _status_changed(conn, tenant_id, ticket, status)
     return updated
@@ -92,6 +96,17 @@ async def unschedule_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket: T
     await _status_changed(conn, tenant_id, ticket, "open")
 
 
+async def set_technician(conn: AsyncConnection, *, ticket_id: UUID, technician_id: UUID | None) -> None:
+    """The ticket's technician, for a ticket without a booked appointment (the workflow checks the rest)."""
+    await conn.execute("update tickets set technician_id = %s where id = %s", (technician_id, ticket_id))
+
+
+async def attach_conversation(conn: AsyncConnection, *, ticket_id: UUID, conversation_id: UUID) -> None:
+    """The conversation the ticket's thread is carried on (a phone-in ticket gets one when staff first write)."""
+    await conn.execute("update tickets set conversation_id = %s where id = %s and conversation_id is null",
+                       (conversation_id, ticket_id))
+
+
 async def waitlist_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> bool:
     """No time to offer: an open ticket stays open, unassigned and waitlisted; True when newly flagged."""
     cur = await conn.execute("""
@@ -137,11 +152,6 @@ async def _checked_fields(conn: AsyncConnection, ticket: Ticket, fields: dict[st
         fields["service_category"] = (await require_category(conn, text=fields["service_category"])).key
     if fields.get("urgency_level") is not None:
         fields["urgency_level"] = (await require_urgency(conn, key=fields["urgency_level"])).key
-    if fields.get("technician_id") is not None:
-        try:
-            await get_technician(conn, technician_id=fields["technician_id"])
-        except NotFound:
-            raise Invalid("Unknown technician.", code="UNKNOWN_TECHNICIAN") from None
     if fields.get("address_id") is not None:
         owner = await fetch_value(conn, "select contact_id from addresses where id = %s", (fields["address_id"],))
         if owner is None or owner != ticket.contact_id:
@@ -154,9 +164,13 @@ async def _checked_fields(conn: AsyncConnection, ticket: Ticket, fields: dict[st
 
 async def update_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UUID, data: TicketUpdate,
                         now: datetime) -> Ticket:
-    """Change only the fields that were sent: the contact is linked, the status moves by the rules."""
+    """Change only the detail fields that were sent; the contact is linked.
+
+    The status and the technician move only through domain/workflow (change_ticket), which calls this for the rest.
+    """
     fields = data.model_dump(exclude_unset=True)
-    status = fields.pop("status", None)
+    if "status" in fields or "technician_id" in fields:
+        raise Invalid("Status and technician change through the ticket workflow.", code="WORKFLOW_FIELD")
     contact_id = fields.pop("contact_id", None)
     ensure_open(await get_ticket(conn, ticket_id=ticket_id))
     if contact_id is not None:
@@ -168,6 +182,4 @@ async def update_ticket(conn: AsyncConnection, *, tenant_id: UUID, ticket_id: UU
             for name in fields)
         await conn.execute(sql.SQL("update tickets set {} where id = %(id)s").format(assignments),
                            fields | {"id": ticket_id})
-    if status is not None:
-        return await change_status(conn, tenant_id=tenant_id, ticket_id=ticket_id, status=status, now=now)
     return await get_ticket(conn, ticket_id=ticket_id)

@@ -14,7 +14,7 @@ Channel = Literal["web", "sms", "api", "staff", "cli"]
 TRANSITIONS: dict[str, frozenset[str]] = {
     "open": frozenset({"scheduled", "cancelled"}),
     "scheduled": frozenset({"in_progress", "cancelled", "open"}),
-    "in_progress": frozenset({"completed"}),
+    "in_progress": frozenset({"completed", "cancelled"}),   # cancelling a started job needs a reason
     "completed": frozenset(),
     "cancelled": frozenset(),
 }
@@ -47,6 +47,7 @@ class Ticket(BaseModel):
     actual_duration_minutes: int | None = None
     closeout_notes: str | None
     closed_at: datetime | None
+    cancellation_reason: str | None = None
     created_at: datetime
     updated_at: datetime
 
@@ -87,9 +88,15 @@ class TicketUpdate(BaseModel):
     technician_id: UUID | None = None
 
 
+class TicketCancel(BaseModel):
+    """Why the ticket is cancelled (required for a job already in progress)."""
+    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Not only spaces")
+
+
 class TicketFilter(BaseModel):
     status: TicketStatus | None = None
     phone: str | None = None
     category: str | None = None
     technician_id: UUID | None = None
     contact_id: UUID | None = None
+    urgency: str | None = None

@@ -13,6 +13,7 @@ from domain.contacts.service import get_by_phone, get_contact
 from domain.db import fetch_all, fetch_one
 from domain.errors import Conflict, Invalid, NotFound
 from domain.outbox.service import emit_event
+from domain.tickets.errors import step_required
 from domain.pagination import Cursor, Page, check_limit, page_of
 from domain.phones import normalize_phone
 from domain.tickets.models import Ticket, TicketCreate, TicketFilter
@@ -20,7 +21,8 @@ from domain.tickets.models import Ticket, TicketCreate, TicketFilter
 COLUMNS = """id, code, contact_id, customer_phone, customer_name, category as service_category,
     urgency as urgency_level, status, source_channel, kind, title, description, service_address, address_id,
     preferred_time, preferred_start, estimated_duration_minutes, technician_id, waitlisted, conversation_id,
-    clock_in_at, clock_out_at, actual_duration_minutes, closeout_notes, closed_at, created_at, updated_at"""
+    clock_in_at, clock_out_at, actual_duration_minutes, closeout_notes, closed_at, cancellation_reason, created_at,
+    updated_at"""
 
 CODE_PATTERN = r"^TASK-\d{5,}$"
 
@@ -119,12 +121,15 @@ def ensure_open(ticket: Ticket) -> None:
 
 
 async def delete_ticket(conn: AsyncConnection, *, ticket_id: UUID) -> None:
-    """Soft delete; a closed ticket is part of the record and cannot be deleted."""
-    ensure_open(await get_ticket(conn, ticket_id=ticket_id))
+    """Soft delete; a closed ticket is part of the record, and a booked or started one is cancelled instead."""
+    ticket = await get_ticket(conn, ticket_id=ticket_id, lock=True)
+    ensure_open(ticket)
+    if ticket.status in ("scheduled", "in_progress"):
+        raise step_required("cancelled")
     await conn.execute("update tickets set deleted_at = now() where id = %s", (ticket_id,))
 
 
-def _filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
+def ticket_filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
     where: list[str] = ["deleted_at is null"]
     params: dict[str, Any] = {}
     if f.status:
@@ -142,6 +147,9 @@ def _filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, Any]]:
     if f.contact_id:
         where.append("contact_id = %(contact)s")
         params["contact"] = f.contact_id
+    if f.urgency:
+        where.append("urgency = %(urgency)s")
+        params["urgency"] = f.urgency
     return where, params
 
 
@@ -150,7 +158,7 @@ async def list_tickets(conn: AsyncConnection, *, filters: TicketFilter | None = 
     """Live tickets in creation order, filtered by status, phone, category, technician or contact."""
     check_limit(limit)
     after = Cursor.decode(cursor)
-    where, params = _filters(filters or TicketFilter(), region)
+    where, params = ticket_filters(filters or TicketFilter(), region)
     if after:
         where.append("(created_at, id) > (%(after_c)s, %(after_i)s)")
         params |= {"after_c": after.created_at, "after_i": after.id}

@@ -21,7 +21,7 @@ from domain.technicians.models import Technician
 from domain.technicians.service import list_technicians
 from domain.tenants.models import Tenant
 from domain.tickets.models import Ticket, TicketFilter
-from domain.tickets.service import list_tickets
+from domain.tickets.service import get_tickets, list_tickets
 
 
 class BoardCell(BaseModel):
@@ -41,6 +41,7 @@ class Board(BaseModel):
     technicians: list[Technician]
     appointments: list[Appointment]
     rows: list[BoardRow]                  # the day view's grid; empty for a week
+    tickets: dict[UUID, Ticket] = {}      # each appointment's ticket (customer, service, urgency, stage)
 
 
 def _local_midnight(day: date, tenant: Tenant) -> datetime:
@@ -78,7 +79,8 @@ async def board(conn: AsyncConnection, *, tenant: Tenant, days: list[date], now:
     if len(days) == 1:
         cells = await person_calendar(conn, tenant=tenant, start=start, end=end, now=now)
         rows = day_rows(technicians, cells, appointments, tenant)
-    return Board(technicians=technicians, appointments=appointments, rows=rows)
+    tickets = {t.id: t for t in await get_tickets(conn, ticket_ids=[a.ticket_id for a in appointments])}
+    return Board(technicians=technicians, appointments=appointments, rows=rows, tickets=tickets)
 
 
 async def unassigned_tickets(conn: AsyncConnection, *, limit: int = 200) -> list[Ticket]:

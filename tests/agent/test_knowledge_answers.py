@@ -31,6 +31,7 @@ async def _gaps(client) -> list[dict]:
     (TUNE_UP, "What does a furnace tune-up include?", "a filter change, a burner cleaning"),
     (FINANCING, "Do you offer financing?", "We offer financing on new furnaces and air conditioners"),
     (FINANCING, "Do you have payment plans for repairs?", "Repairs are paid on completion by card or e-transfer."),
+    (FINANCING, "Tell me about financing", "We offer financing on new furnaces and air conditioners"),
 ])
 async def test_published_article_answers_in_its_own_words(client, demo, article, question, quoted):
     r = await client.post("/api/v1/kb/articles", json=article | {"status": "published"}, headers=API)
@@ -91,3 +92,14 @@ async def test_other_flows_keep_their_questions(client, demo, message):
     reply = (await _chat(client, message))["response"]
     assert "From our article" not in reply and "don't have an answer" not in reply
     assert await _gaps(client) == []
+
+
+async def test_a_question_in_the_middle_of_a_booking_is_answered_then_the_booking_goes_on(client, demo):
+    await client.post("/api/v1/kb/articles", json=FINANCING | {"status": "published"}, headers=API)
+    first = await _chat(client, "My kitchen sink is clogged")
+    assert first["response"] == "Can I get your phone number, please?"
+    middle = await _chat(client, "Do you offer financing?", first["conversation_id"])
+    assert "We offer financing on new furnaces" in middle["response"]
+    assert middle["response"].endswith("Can I get your phone number, please?")
+    after = await _chat(client, "416-555-0142", first["conversation_id"])
+    assert "phone number" not in after["response"]

@@ -121,22 +121,30 @@ async def test_verified_web_caller_sees_and_cancels_own_appointment(app, client,
     assert "cancelled" in text
     async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
         rows = await fetch_dicts(conn, "select status from appointments where status <> 'completed'")
+        tickets = await fetch_dicts(conn, "select status, cancellation_reason from tickets where code = %s",
+                                    (booked["ticket_code"],))
     assert rows == [{"status": "cancelled"}]
+    # the customer called it off: the request is cancelled too, never back on the board as unassigned
+    assert tickets == [{"status": "cancelled", "cancellation_reason": "Cancelled by the customer."}]
 
 
-async def test_hand_off_opens_a_callback_and_the_agent_goes_quiet(client, db, demo):
+async def test_hand_off_opens_a_callback_alerts_staff_and_the_agent_goes_quiet(client, db, demo):
     conv, text = await _chat(client, None, "I'd like to talk to a real person please")
     assert text == "Can I get your phone number, please?"
     _, text = await _chat(client, conv, "647-555-0100")
     assert "call you back at (647) 555-0100" in text
     _, text = await _chat(client, conv, "hello? anyone?")
-    assert text == ""
+    # never silence: an acknowledgement with the business's hours, and not the agent
+    assert "reply here" in text and "Mon–Fri 09:00–20:00" in text
     async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
         tickets = await fetch_dicts(conn, "select kind, status, customer_phone from tickets where conversation_id = %s",
                                     (uuid.UUID(conv),))
-        flags = await fetch_dicts(conn, "select handed_off from conversations where id = %s", (uuid.UUID(conv),))
+        flags = await fetch_dicts(conn, "select handling from conversations where id = %s", (uuid.UUID(conv),))
         lines = await fetch_dicts(conn, "select role, content from conversation_messages where conversation_id = %s "
                                         "order by seq", (uuid.UUID(conv),))
+        alerts = await fetch_dicts(conn, "select channel, to_address from scheduled_messages "
+                                         "where message_type = 'staff_alert'")
     assert tickets == [{"kind": "callback", "status": "open", "customer_phone": "+16475550100"}]
-    assert flags == [{"handed_off": True}]
-    assert lines[-1] == {"role": "customer", "content": "hello? anyone?"}
+    assert flags == [{"handling": "needs_staff"}]
+    assert lines[-2:] == [{"role": "customer", "content": "hello? anyone?"}, {"role": "system", "content": text}]
+    assert alerts == [{"channel": "sms", "to_address": "+14165550199"}]   # the demo's on-duty dispatcher, once

@@ -73,7 +73,7 @@ async def test_csv_export_has_one_row_per_figure(client, demo):
 
 @pytest.mark.parametrize("query, code", [
     ("from=2025-11-10&to=2025-11-01", "INVALID_RANGE"), ("from=2024-01-01&to=2025-12-31", "RANGE_TOO_LONG"),
-    ("from=2025-13-45", "INVALID_DATE"), ("from=yesterday", "VALIDATION_ERROR")])
+    ("from=2025-13-45", "VALIDATION_ERROR"), ("from=2025-02-30", "INVALID_DATE"), ("from=yesterday", "VALIDATION_ERROR")])
 async def test_bad_windows_are_422(client, demo, query, code):
     r = await client.get(f"/api/v1/reports/summary?{query}", headers=API)
     assert (r.status_code, r.json()["error"]["code"]) == (422, code)

@@ -26,8 +26,8 @@ async def test_each_mutation_is_audited_with_its_actor(factory, clock):
         await attributes.set_attribute(conn, tenant_id=a.id, contact_id=contact.id, data=AttributeSet(key="dog", value="Rex"))
         ticket = await tickets.create_ticket(conn, tenant_id=a.id, region="CA", data=TicketCreate(
             customer_phone="4165550123", service_category="HVAC"))
-        await lifecycle.update_ticket(conn, tenant_id=a.id, ticket_id=ticket.id, now=clock.now(),
-                                      data=TicketUpdate(title="Furnace", status="scheduled"))
+        for change in (TicketUpdate(title="Furnace"), TicketUpdate(description="No heat")):
+            await lifecycle.update_ticket(conn, tenant_id=a.id, ticket_id=ticket.id, now=clock.now(), data=change)
         note = await notes.add_contact_note(conn, tenant_id=a.id, contact_id=contact.id, author="x",
                                             data=NoteCreate(content="n"))
     async with a.tx("agent:web") as conn:

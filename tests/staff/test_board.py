@@ -53,11 +53,17 @@ async def test_week_view_and_assign(db, client, clock):
     csrf = await signed_in(client, db, tenant_id=demo.tenant_id, email=JAMIE, now=clock.now())
     week = await client.get("/staff/board", params={"day": "2025-11-06", "view": "week"})
     assert week.status_code == 200 and "Week of 3 November 2025" in week.text and "10:00 TASK-" in week.text
+    # Lisa does electrical work only: the board checks the skill like every other surface
+    refused = await client.post("/staff/board/assign", data={"csrf_token": csrf, "ticket_id": str(ticket),
+                                                             "technician_id": str(demo.lisa_id)})
+    assert refused.status_code == 409 and "TECHNICIAN_NOT_QUALIFIED" in refused.text
+    async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
+        tom = await fetch_value(conn, "select id from technicians where name = 'Tom Becker'")
     assigned = await client.post("/staff/board/assign", data={"csrf_token": csrf, "ticket_id": str(ticket),
-                                                              "technician_id": str(demo.lisa_id)})
+                                                              "technician_id": str(tom)})
     assert assigned.status_code == 303
     async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
-        assert await fetch_value(conn, "select technician_id from tickets where id = %s", (ticket,)) == demo.lisa_id
+        assert await fetch_value(conn, "select technician_id from tickets where id = %s", (ticket,)) == tom
 
 
 async def test_booking_goes_through_scheduling(db, client, clock):

@@ -16,7 +16,7 @@ async def test_demo_page_embeds_the_widget_with_the_tenant_key(client, db):
     assert page.status_code == 200
     assert f'data-key="{WIDGET_KEY}"' in page.text
     assert 'src="http://testserver/widget/embed.js"' in page.text
-    assert "Mon 09:00–20:00" in page.text
+    assert "Mon–Fri 09:00–20:00" in page.text
 
 
 async def test_unknown_demo_business_is_404(client):

@@ -68,7 +68,9 @@
 
   function addMessage(role, text) {
     var item = el("li", { "class": "fbw-msg fbw-" + role });
-    item.appendChild(el("span", { "class": "fbw-sr" }, role === "customer" ? "You: " : "Agent: "));
+    // a person's reply is labelled as theirs, visibly: the customer should know who is answering
+    var who = { customer: "You: ", staff: "Team: " }[role] || "Agent: ";
+    item.appendChild(el("span", { "class": role === "staff" ? "fbw-who" : "fbw-sr" }, who));
     item.appendChild(el("span", { "class": "fbw-text" }, text));
     log.appendChild(item);
     log.scrollTop = log.scrollHeight;
@@ -111,6 +113,8 @@
       state.lastSeq = Math.max(state.lastSeq, frame.seq || 0);
     } else if (frame.type === "booking") {
       showBooking(frame.booking);
+    } else if (frame.type === "done") {
+      typing.setAttribute("hidden", "");
     } else if (frame.type === "typing") {
       typing.removeAttribute("hidden");
     } else if (frame.type === "error") {
@@ -154,16 +158,32 @@
     }
   }
 
+  // HTTP fallback: every line comes from polling the transcript (the agent's answer right after a message,
+  // a staff reply within POLL_MS), so each line is shown once, in order.
+  var POLL_MS = 5000;
+  function poll() {
+    if (!state.conversationId) { return Promise.resolve(); }
+    return fetch(origin + "/api/v1/ai-agent/chat/" + encodeURIComponent(state.conversationId) +
+                 "/messages?after_seq=" + state.lastSeq, { headers: { "X-Widget-Key": key } })
+      .then(function (r) { return r.json(); }).then(function (body) {
+        (body.messages || []).forEach(function (line) {
+          if (line.seq <= state.lastSeq) { return; }
+          state.lastSeq = line.seq;
+          if (line.role !== "customer") { typing.setAttribute("hidden", ""); addMessage(line.role, line.text); }
+        });
+      }).catch(function () {});
+  }
+  setInterval(function () { if (state.open && state.failures >= 3) { poll(); } }, POLL_MS);
+
   function sendOverHttp(text) {
     typing.removeAttribute("hidden");
     fetch(origin + "/api/v1/ai-agent/chat", {
       method: "POST", headers: { "Content-Type": "application/json", "X-Widget-Key": key },
       body: JSON.stringify({ conversation_id: state.conversationId || null, message: text })
     }).then(function (r) { return r.json(); }).then(function (body) {
-      typing.setAttribute("hidden", "");
-      if (body.error) { status.textContent = body.error.message; return; }
+      if (body.error) { typing.setAttribute("hidden", ""); status.textContent = body.error.message; return; }
       state.conversationId = body.conversation_id; save();
-      addMessage("agent", body.response);
+      return poll().then(function () { typing.setAttribute("hidden", ""); });
     }).catch(function () { typing.setAttribute("hidden", ""); status.textContent = "We could not reach the server."; });
   }
 

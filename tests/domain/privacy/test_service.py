@@ -132,3 +132,26 @@ class TestPurgeTranscripts:
         async with db.admin_pool.connection() as conn:
             cur = await conn.execute("select tenant_id from conversations")
             assert await cur.fetchall() == [(b.id,)]
+
+
+async def test_what_staff_were_sent_about_the_contact_is_erased_too(db, clock):
+    """An inbox alert and a follower's email name the customer: erasure blanks them, keeping the staff address."""
+    from domain.db import tenant_tx
+    from domain.inbox.service import flag_for_staff
+    from domain.tickets.participants import follow, notify_participants
+    demo, sarah = await _sarah(db, clock)
+    async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
+        conversation = (await (await conn.execute("select id from conversations")).fetchone())[0]
+        ticket = (await (await conn.execute("select id from tickets where contact_id = %s", (sarah,))).fetchone())[0]
+        jamie = (await (await conn.execute("select id from staff_users where name = 'Jamie Fox'")).fetchone())[0]
+        await flag_for_staff(conn, tenant=demo.tenant, conversation_id=conversation, reason="A person", now=clock.now())
+        await follow(conn, tenant_id=demo.tenant.id, ticket_id=ticket, staff_user_id=jamie)
+        await notify_participants(conn, tenant=demo.tenant, ticket_id=ticket, update="note", now=clock.now())
+    async with tenant_tx(db.app_pool, demo.tenant.id, "staff:owner") as conn:
+        report = await erase_contact(conn, tenant_id=demo.tenant.id, contact_id=sarah, now=clock.now())
+    async with db.admin_pool.connection() as conn:
+        rows = await (await conn.execute("""select message_type, to_address, payload, body from scheduled_messages
+                                            where message_type in ('staff_alert', 'custom') and channel <> 'sms'
+                                               or message_type = 'staff_alert' order by message_type""")).fetchall()
+    assert report.staff_messages == 2
+    assert rows == [("custom", "jamie@demo.fieldbook.test", {}, None), ("staff_alert", "+14165550199", {}, None)]
