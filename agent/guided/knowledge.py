@@ -23,6 +23,11 @@ QUESTION_START = re.compile(r"^\W*(what|what's|whats|how|do|does|did|is|are|can|
 ANSWERING = {"phone", "when", "move_when", "address", "address_confirm", "name", "code", "confirm",
              "cancel_confirm", "pick_appointment"}
 
+# A question that asks for a visit ("can someone come fix my furnace?") is a booking: an article may still
+# answer part of it, but no article is no gap, and the booking flow carries on without an "I don't know".
+VISIT_WORDS = re.compile(r"\b(fix|repair|come|send|book|schedule|appointment|technician|someone|somebody|broken|"
+                         r"not working|stopped working|won'?t|leak|leaking|clogged|emergency|asap)\b", re.I)
+
 NOT_FOUND = ("I'm sorry, I don't have an answer to that in our information, so I won't guess. "
              "I've passed your question to our team.")
 
@@ -44,8 +49,12 @@ def question_in(text: str, intents: set[str], awaiting: str | None, region: str)
     return stripped[:300]
 
 
-def reply_for(result: dict[str, Any]) -> str:
-    """The article's own words, named; or an honest 'I don't know' when no article answers."""
+def asks_for_a_visit(text: str) -> bool:
+    return VISIT_WORDS.search(text) is not None
+
+
+def reply_for(result: dict[str, Any], *, quiet: bool) -> str:
+    """The article's own words, named; or an honest 'I don't know' (nothing when the question was a booking)."""
     if result.get("found") and result.get("quote"):
         return f"From our article \u201c{result['article']}\u201d: {result['quote']}"
-    return NOT_FOUND
+    return "" if quiet else NOT_FOUND

@@ -100,7 +100,8 @@ class GuidedPolicy:
         if g["info"]:
             return self.call("business_info", service=g["info_query"] if g["info"] == "prices" else None)
         if g.get("kb_question"):
-            return self.call("search_knowledge_base", question=g["kb_question"])
+            return self.call("search_knowledge_base", question=g["kb_question"],
+                             record_gap=not knowledge.asks_for_a_visit(g["kb_question"]))
         if not (self.deps.conversation.phone or g["phone"]):
             return self._without_phone()
         # an unverified web caller learns nothing from a lookup: the phone rides on the request instead
@@ -249,7 +250,8 @@ class GuidedPolicy:
         g["info"] = None
 
     def _learn_search_knowledge_base(self, result: dict[str, Any]) -> None:
-        self.g["notes"].append(knowledge.reply_for(result))
+        quiet = knowledge.asks_for_a_visit(self.g["kb_question"] or "")
+        self.g["notes"].append(knowledge.reply_for(result, quiet=quiet))
         self.g["kb_question"] = None
 
     def _learn_hand_off(self, result: dict[str, Any]) -> None:

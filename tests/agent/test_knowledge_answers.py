@@ -79,6 +79,12 @@ async def test_model_path_uses_the_same_tool_and_the_gap_keeps_no_contact_detail
     assert gap["question"].startswith("Any warranty?")
 
 
+@pytest.mark.parametrize("message", ["Can someone come fix my furnace?", "Could you send a technician for my leak?"])
+async def test_a_visit_asked_as_a_question_is_a_booking_not_a_gap(client, demo, message):
+    reply = (await _chat(client, message))["response"]
+    assert "don't have an answer" not in reply and await _gaps(client) == []
+
+
 async def test_a_word_in_common_is_not_an_answer(client, demo):
     await client.post("/api/v1/kb/articles", json=TUNE_UP | {"status": "published"}, headers=API)
     reply = (await _chat(client, "Do you do gutter cleaning?"))["response"]   # the tune-up "cleaning" is chance
