@@ -491,7 +491,7 @@ begin
         insert into ticket_counters (tenant_id, last_value) values (new.tenant_id, 1)
         on conflict (tenant_id) do update set last_value = ticket_counters.last_value + 1
         returning last_value into n;
-        new.code := 'TASK-' || lpad(n::text, 5, '0');
+        new.code := 'TASK-' || lpad(n::text, greatest(5, length(n::text)), '0');  -- grows past 99999
     end if;
     return new;
 end $$;
@@ -885,7 +885,9 @@ begin
         insert into invoice_counters (tenant_id, kind, last_value) values (new.tenant_id, new.kind, 1)
         on conflict (tenant_id, kind) do update set last_value = invoice_counters.last_value + 1
         returning last_value into n;
-        new.number := case new.kind when 'estimate' then 'EST-' else 'INV-' end || lpad(n::text, 5, '0');
+        -- grows past 99999
+        new.number := case new.kind when 'estimate' then 'EST-' else 'INV-' end
+                      || lpad(n::text, greatest(5, length(n::text)), '0');
     end if;
     return new;
 end $$;

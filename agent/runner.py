@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
-import weakref
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -24,6 +22,7 @@ from domain.categories.service import list_categories
 from domain.clock import Clock
 from domain.conversations import service as conversations
 from domain.conversations.models import Channel, Conversation
+from domain.conversations.turns import one_turn_at_a_time
 from domain.db import Database, tenant_tx
 from domain.inbox.service import settle_staff_flag
 from domain.inbox.waiting import waiting_reply
@@ -54,13 +53,12 @@ class Reply:
 
 
 class AgentRunner:
-    """Runs turns for every tenant; one turn at a time per conversation in this process."""
+    """Runs turns for every tenant; one turn at a time per conversation, across processes."""
 
     def __init__(self, db: Database, clock: Clock, routing: Routing, secret: bytes,
                  live: Notifier | None = None) -> None:
         self.db, self.clock, self.routing, self.secret = db, clock, routing, secret
         self.live = live   # told after every turn, so the staff inbox and the widget refresh
-        self._locks: weakref.WeakValueDictionary[UUID, asyncio.Lock] = weakref.WeakValueDictionary()
 
     @property
     def engine(self) -> str:
@@ -88,8 +86,7 @@ class AgentRunner:
 
         `model` replaces the routed one for this turn (scripted orchestration, tests).
         """
-        lock = self._locks.setdefault(conversation_id, asyncio.Lock())
-        async with lock:
+        async with one_turn_at_a_time(self.db.lock_pool, conversation_id):
             with tracer.start_as_current_span("agent.turn") as span:
                 started = time.perf_counter()
                 reply = await self._turn(tenant, conversation_id, text.strip()[:MAX_MESSAGE_CHARS], model)

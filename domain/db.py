@@ -34,24 +34,30 @@ set_json_dumps(lambda obj: to_json(obj).decode())
 
 
 class Database:
-    """The serving pool (RLS-bound role) and the admin pool (platform work, migrations role)."""
+    """The serving pool (RLS-bound role), the admin pool (platform work, migrations role) and the lock pool
+    (connections that hold one conversation's turn lock each, domain/conversations/turns.py)."""
 
     def __init__(self, app_url: str, admin_url: str, *, app_role: str | None = None,
-                 min_size: int = 1, max_size: int = 10) -> None:
+                 min_size: int = 1, max_size: int = 10, max_turns: int = 32) -> None:
         # When the serving URL logs in as a privileged role, every connection drops to the serving
         # role at connect time; nothing in the application ever resets it.
         configure = _set_role(app_role) if app_role else None
         self.app_pool = AsyncConnectionPool(app_url, min_size=min_size, max_size=max_size,
                                             configure=configure, open=False, name="app")
         self.admin_pool = AsyncConnectionPool(admin_url, min_size=0, max_size=2, open=False, name="admin")
+        # its own pool: a turn waiting here never holds a connection the turns in progress need
+        self.lock_pool = AsyncConnectionPool(app_url, min_size=0, max_size=max_turns, configure=configure,
+                                             open=False, name="turn-locks")
 
     async def open(self) -> None:
         await self.app_pool.open(wait=True, timeout=30)
         await self.admin_pool.open()
+        await self.lock_pool.open()
 
     async def close(self) -> None:
         await self.app_pool.close()
         await self.admin_pool.close()
+        await self.lock_pool.close()
 
     async def ping(self) -> bool:
         try:

@@ -70,8 +70,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from fieldbook.runtime import prepare_database
     settings = _settings()
     urls, _ = prepare_database(settings)
-    _serve(settings, args.host, args.port, urls)
+    if args.workers > 1:
+        _serve_workers(settings, args.host, args.port, urls, args.workers)
+    else:
+        _serve(settings, args.host, args.port, urls)
     return 0
+
+
+def _serve_workers(settings: Settings, host: str, port: int, urls, workers: int) -> None:
+    import uvicorn
+
+    from fieldbook.workers import hand_down
+    hand_down(urls)
+    uvicorn.run("fieldbook.workers:create_worker_app", factory=True, workers=workers, host=host, port=port,
+                log_level=settings.log_level.lower(), access_log=False)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -211,6 +223,9 @@ def build_parser() -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=helptext)
         p.add_argument("--host", default="127.0.0.1")
         p.add_argument("--port", type=int, default=8000)
+        if name == "serve":
+            p.add_argument("--workers", type=int, default=1,
+                           help="server processes on this port (state and locks live in PostgreSQL)")
         p.set_defaults(func=func)
 
     chat = sub.add_parser("chat", help="talk to the booking agent in this terminal")

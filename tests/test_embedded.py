@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 
-import httpx
 import psutil
 import pytest
 
-from tests.live import free_port
+from tests.processes import FieldbookProcess
 
 pytestmark = pytest.mark.slow
 
@@ -28,34 +24,8 @@ def postgres_on(pgdata: Path) -> list[psutil.Process]:
     return found
 
 
-class Demo:
-    """`fieldbook demo` as a child process over its own data folder, with a clean environment."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.data_dir = data_dir
-        self.port = free_port()
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(data_dir),
-               "FIELDBOOK_DATA_DIR": str(data_dir), "LOG_LEVEL": "WARNING"}
-        self.proc = subprocess.Popen([sys.executable, "-m", "fieldbook.cli", "demo", "--port", str(self.port)],
-                                     env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        self.wait_healthy()
-
-    def wait_healthy(self) -> None:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, f"demo exited early:\n{self.proc.stdout.read()}"
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.3)
-        raise AssertionError("demo did not become healthy")
-
-    def stop(self, sig: int) -> str:
-        self.proc.send_signal(sig)
-        output, _ = self.proc.communicate(timeout=60)
-        return output
+def start_demo(data_dir: Path) -> FieldbookProcess:
+    return FieldbookProcess("demo", data_dir)
 
 
 @pytest.fixture
@@ -70,19 +40,19 @@ def data_dir(tmp_path) -> Path:
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 def test_stopping_the_demo_stops_its_postgres(data_dir, sig):
-    demo = Demo(data_dir)
+    demo = start_demo(data_dir)
     assert len(postgres_on(data_dir / "pgdata")) == 1
     demo.stop(sig)
     assert postgres_on(data_dir / "pgdata") == []
 
 
 def test_after_a_crash_the_next_start_runs_one_server_and_stops_it(data_dir):
-    first = Demo(data_dir)
+    first = start_demo(data_dir)
     first.stop(signal.SIGKILL)
     leftover = postgres_on(data_dir / "pgdata")
     assert len(leftover) == 1   # a killed process cannot stop anything
 
-    second = Demo(data_dir)
+    second = start_demo(data_dir)
     assert postgres_on(data_dir / "pgdata") == leftover   # reused, not a second one
     second.stop(signal.SIGTERM)
     assert postgres_on(data_dir / "pgdata") == []
