@@ -14,6 +14,8 @@ from domain.apikeys.service import create_api_key
 from domain.contacts.models import ContactCreate
 from domain.contacts.service import create_contact
 from domain.db import Database, admin_tx, tenant_tx
+from domain.equipment.models import EquipmentCreate
+from domain.equipment.service import add_equipment
 from domain.staff.duty import DutyUpdate, set_duty
 from domain.staff.service import StaffUserCreate, upsert_staff_user
 from domain.taxes.models import TaxRateCreate
@@ -131,3 +133,6 @@ async def _seed_sarah(conn, tenant: Tenant, mike_id) -> None:
         insert into appointments (tenant_id, ticket_id, technician_id, during, status, booked_by, created_at)
         values (%s, %s, %s, tstzrange(%s, %s), 'completed', 'demo-seed', %s)""",
         (tenant.id, ticket_id, mike_id, start, end, start))   # booked back then: not a booking of today's reports
+    # what that visit's notes said of the furnace, kept as her equipment (no make: the notes named none)
+    await add_equipment(conn, tenant_id=tenant.id, contact_id=sarah.id, source_ticket_id=ticket_id,
+                        data=EquipmentCreate(type="furnace", install_year=2013, location="basement"))

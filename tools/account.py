@@ -16,6 +16,7 @@ from domain.tickets.service import get_ticket
 from domain.workflow.service import cancel_ticket
 from tools.booking import local_label, remember_options
 from tools.deps import AgentDeps
+from tools.equipment import equipment_on_record
 from tools.models import AppointmentsResult, BookingResult, HistoryItem, HistoryResult, MyAppointment, ToolResult
 
 CUSTOMER_CANCEL_REASON = "Cancelled by the customer."
@@ -117,7 +118,7 @@ async def _ticket_of(conn, appointment_id: UUID):
 
 
 async def service_history(ctx: RunContext[AgentDeps]) -> HistoryResult:
-    """The verified customer's past and open requests, newest first."""
+    """The verified customer's past and open requests (newest first) and appliances on record."""
     deps = ctx.deps
     deps.tool_calls.append("service_history")
     if not deps.verified:
@@ -127,6 +128,8 @@ async def service_history(ctx: RunContext[AgentDeps]) -> HistoryResult:
             select code, category, title, status, created_at from tickets
              where kind = 'service' and (customer_phone = %s or contact_id = %s)
              order by created_at desc limit 5""", (deps.conversation.phone, deps.conversation.contact_id))
+        equipment = await equipment_on_record(conn, deps)
     return HistoryResult(items=[
         HistoryItem(ticket_code=r["code"], category=r["category"], title=r["title"], status=r["status"],
-                    date=f"{r['created_at'].astimezone(deps.tenant.tz):%B %d, %Y}") for r in rows])
+                    date=f"{r['created_at'].astimezone(deps.tenant.tz):%B %d, %Y}") for r in rows],
+        equipment=equipment)

@@ -74,8 +74,19 @@ class HistoryItem(BaseModel):
     date: str
 
 
+class EquipmentItem(BaseModel):
+    """An appliance on record, as the customer may hear it: never its serial number."""
+    type: str
+    make: str | None = None
+    model: str | None = None
+    install_year: int | None = None
+    location: str | None = None
+    warranty_end: str | None = None
+
+
 class HistoryResult(ToolResult):
     items: list[HistoryItem] = []
+    equipment: list[EquipmentItem] = []
 
 
 class PriceItem(BaseModel):

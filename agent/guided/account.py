@@ -13,6 +13,14 @@ if TYPE_CHECKING:
     from agent.guided.policy import GuidedPolicy
 
 
+def _appliance(e: dict[str, Any]) -> str:
+    """"Lennox furnace ML180, installed 2012, basement": what the records say, nothing more."""
+    name = " ".join(p for p in (e.get("make"), e["type"], e.get("model")) if p)
+    details = [f"installed {e['install_year']}" if e.get("install_year") else None, e.get("location"),
+               f"warranty to {e['warranty_end']}" if e.get("warranty_end") else None]
+    return ", ".join([name] + [d for d in details if d])
+
+
 class AccountFlow:
     """Steps for a customer asking about their own appointments: never before the phone is verified."""
 
@@ -32,7 +40,7 @@ class AccountFlow:
             if not g["code_sent"]:
                 return p.call("send_verification_code")
             return p.ask("code")
-        if g["intent"] == "history":
+        if g["intent"] in ("history", "equipment"):     # the history carries the equipment on record
             return p.call("service_history")
         if g["appointments"] is None:
             return p.call("list_my_appointments")
@@ -105,13 +113,23 @@ class AccountFlow:
         elif tool == "list_my_appointments":
             g["appointments"] = result.get("appointments", [])
         elif tool == "service_history":
-            items = result.get("items", [])
-            g["intent"] = None
+            self._learn_history(result)
+        else:
+            self._learn_change(tool, result)
+
+    def _learn_history(self, result: dict[str, Any]) -> None:
+        """The requests, or (asked about them) the appliances; the equipment goes with the requests too."""
+        g = self.g
+        items, equipment = result.get("items", []), result.get("equipment", [])
+        asked_equipment, g["intent"] = g["intent"] == "equipment", None
+        if not asked_equipment:
             g["notes"].append("Your recent requests: " + "; ".join(
                 f"{i['title'] or i['category']} ({i['status']}, {i['date']})" for i in items) + "." if items
                 else "I don't see any past requests for this number.")
-        else:
-            self._learn_change(tool, result)
+        if equipment:
+            g["notes"].append("Equipment on record: " + "; ".join(map(_appliance, equipment)) + ".")
+        elif asked_equipment:
+            g["notes"].append("I don't see any equipment on record for this number.")
 
     def _learn_change(self, tool: str, result: dict[str, Any]) -> None:
         g = self.g

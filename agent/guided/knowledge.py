@@ -14,7 +14,8 @@ from typing import Any
 from agent.guided import nlu
 
 # Intents that answer a question by themselves (hours, prices, area, the customer's account, a person).
-HANDLED_ELSEWHERE = {"decline", "human", "hours", "prices", "area", "cancel", "reschedule", "appointments", "history"}
+HANDLED_ELSEWHERE = {"decline", "human", "hours", "prices", "area", "cancel", "reschedule", "appointments", "history",
+                     "equipment"}
 QUESTION_START = re.compile(r"^\W*(what|what's|whats|how|do|does|did|is|are|can|could|will|would|should|which|why|"
                             r"where|who|when|may|have|has|tell me (about|more)|explain|i'?d like to know|"
                             r"i (want|wanted|would like) to know|i was wondering|wondering|info(rmation)? (about|on))\b",

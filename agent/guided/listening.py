@@ -12,7 +12,7 @@ from tools.when import resolve_when
 if TYPE_CHECKING:
     from agent.guided.policy import GuidedPolicy
 
-ACCOUNT_INTENTS = ("cancel", "reschedule", "history", "appointments")
+ACCOUNT_INTENTS = ("cancel", "reschedule", "history", "equipment", "appointments")
 
 
 def hear(policy: GuidedPolicy, text: str) -> None:
@@ -129,7 +129,7 @@ def _volunteered(policy: GuidedPolicy, text: str, awaiting: str | None) -> None:
     phone = nlu.phone_in(text, deps.tenant.phone_region)
     if phone and not deps.verified and phone != deps.conversation.phone:
         g.update(phone=phone, identified=False)
-    if awaiting != "problem":
+    if awaiting != "problem" and g["intent"] != "equipment":     # "how old is my furnace?" books nothing
         _needs(policy, text)
     urgency = nlu.urgency_of(text)
     if urgency and (g["urgency"] is None or urgency == "emergency"):

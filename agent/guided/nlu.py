@@ -51,6 +51,11 @@ INTENTS = {
     "appointments": re.compile(r"\b(my (next )?(appointment|appointments|booking|visit)|when is (my|the technician)|"
                                r"what'?s my address|my address|my account)\b"),
     "history": re.compile(r"\b(my history|service history|last (visit|service)|previous (visit|service)s?)\b"),
+    # a question about the appliances on record ("when was my furnace put in?"), answered from the history;
+    # the appliance it names is not a request for service
+    "equipment": re.compile(r"\b(my (equipment|appliances)|(equipment|appliances)[a-z ]{0,25} on (file|record)|"
+                            r"when was (my|the|our) [a-z ]{2,30}(installed|put in)|how old is (my|our|the) |"
+                            r"what (make|model|brand) is (my|our|the) )"),
 }
 STREET = re.compile(r"\b\d{1,6}[a-z]?\s+(?:[a-z0-9.'-]+\s+){0,4}"
                     r"(?:street|st|avenue|ave|road|rd|drive|dr|boulevard|blvd|"

@@ -68,6 +68,8 @@ def _check(case, rows, transcript):
         assert bool(booked) == expect["booked"], story
     if expect.get("ticket_created"):
         assert rows, story
+    if expect.get("no_ticket"):     # a question is not a request
+        assert not rows, story
     if "min_bookings" in expect:
         assert len(booked) >= expect["min_bookings"], story
     if "categories" in expect:

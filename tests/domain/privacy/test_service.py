@@ -47,7 +47,7 @@ class TestEraseContact:
         async with tenant_tx(db.app_pool, demo.tenant.id, "staff:owner") as conn:   # the serving role
             report = await erase_contact(conn, tenant_id=demo.tenant.id, contact_id=sarah, now=clock.now())
         assert (report.addresses, report.notes, report.attributes, report.conversation_messages) == (1, 1, 1, 1)
-        assert report.equipment == 1
+        assert report.equipment == 2     # the demo's furnace and the one added above
         assert report.tickets == 1 and report.messages == 1 and report.audit_rows_redacted > 0
         async with db.admin_pool.connection() as conn:    # inspect everything, past RLS
             async def one(sql):
