@@ -21,14 +21,18 @@ MODEL = re.compile(r"\bmodel(?:\s+(?:number|no\.?|#))?\s*[:#]?\s*(?P<m>[A-Z0-9][
 SERIAL = re.compile(r"\b(?:serial(?:\s+(?:number|no\.?|#))?|s/n|sn)\s*[:#]?\s*(?P<s>[A-Z0-9][A-Z0-9-]{3,})", re.I)
 YEAR = re.compile(r"\b(?:installed|put in|new|built|replaced|from|dated|date|since|manufactured|bought|purchased|"
                   r"made)\s+(?:in\s+|around\s+|about\s+|circa\s+|back in\s+)*(?P<y>(?:19|20)\d\d)\b(?!s)", re.I)
-BARE_YEAR = re.compile(r"(?:^|,\s*)(?P<y>(?:19|20)\d\d)(?=\s*(?:,|$))")
+BARE_YEAR = re.compile(r"(?:^|,\s*)(?:(?:about|around|circa|approx\.?|roughly|~)\s*)?(?P<y>(?:19|20)\d\d)(?=\s*(?:[,.)]|$))",
+                       re.I)
 LEADING_YEAR = re.compile(r"\b(?P<y>(?:19|20)\d\d)\s+(?=[A-Z]|\w+\s+(?:furnace|boiler|water heater|heat pump))")
 AGE = re.compile(r"\b(?:about |around |roughly |approximately |over |nearly |almost )?\d+\s*(?:\+\s*)?years? old\b",
                  re.I)
-LOCATION = re.compile(r"\b(?:in|on|at|under|behind|beside|by|outside|off)\s+(?:the\s+)?(?P<loc>basement|attic|"
-                      r"garage|crawl ?space|utility room|laundry room|furnace room|mechanical room|boiler room|"
-                      r"kitchen|bathroom|ensuite|closet|back ?yard|side yard|roof|side of (?:the )?house|"
-                      r"main floor|upstairs hallway|hallway|pool shed|shed|yard)\b", re.I)
+PLACES = (r"basement|attic|garage|crawl ?space|utility room|laundry room|furnace room|mechanical room|boiler room|"
+          r"living room|family room|dining room|front room|rec room|storage room|master bedroom|bedroom|"
+          r"kitchen|bathroom|ensuite|closet|back ?yard|side yard|roof|side of (?:the )?house|"
+          r"main floor|upstairs hallway|hallway|pool shed|shed|yard")
+LOCATION = re.compile(rf"\b(?:in|on|at|under|behind|beside|by|outside|off)\s+(?:the\s+)?(?P<loc>{PLACES})\b", re.I)
+# "..., installed 2016, utility room.": a place on its own between commas
+BARE_LOCATION = re.compile(rf"(?:^|[,;(]\s*)(?P<loc>{PLACES})(?=\s*(?:[,.;)]|$))", re.I)
 UNITS = re.compile(r"^(?:gal|gallons?|ft|feet|foot|inch|inches|amps?|tons?|btu|kw|l|litres?|liters?|%)$", re.I)
 REPLACED_ONE = re.compile(r"\b(?:old|previous|former|original) (?:one|unit)\b", re.I)
 TOOL_CUE = re.compile(r"\b(?:brought|bring|used|use|using|needed|need|needs|required|requires?|took|take|ran|run|"
@@ -101,7 +105,7 @@ def _appliance(sentence: str, found: Mention, segment: str, segment_end: int = 0
     if not (brand or model or serial or year):
         return None   # "swapped the capacitor on the condenser": nothing to record
     year = year or BARE_YEAR.search(segment)   # "(model GB142, 2014)": a year beside a named appliance
-    where = LOCATION.search(segment)
+    where = LOCATION.search(segment) or BARE_LOCATION.search(segment)
     location = where.group("loc").lower() if where else None
     return Appliance(type=_type(sentence, found), make=CANONICAL_BRAND[brand.group(0).lower()] if brand else None,
                      model=model, serial=serial.group("s") if serial else None,
@@ -140,6 +144,8 @@ def appliances(sentence: str, *, after: str | None = None) -> list[Appliance]:
         return [appliance] if appliance else []
     out = []
     for i, thing in enumerate(found):
+        if _taken_out(sentence, thing):
+            continue
         # each appliance owns its stretch of the sentence: from the previous one's end to the next one's start
         start = found[i - 1].end if i else 0
         end = found[i + 1].start if i + 1 < len(found) else len(sentence)
@@ -147,6 +153,13 @@ def appliances(sentence: str, *, after: str | None = None) -> list[Appliance]:
         if appliance and all(a.type != appliance.type or a.make != appliance.make for a in out):
             out.append(appliance)
     return out
+
+
+def _taken_out(sentence: str, found: Mention) -> bool:
+    """"Old Federal Pacific panel removed": what the customer had, not what they have."""
+    before = sentence[max(0, found.start - 30):found.start]
+    return bool(re.search(r"\b(?:old|previous|former|original)\b", before, re.I)
+                and re.search(r"\b(?:removed|hauled away|disposed of|taken out|ripped out)\b", sentence, re.I))
 
 
 def last_appliance(sentence: str) -> str | None:
@@ -223,13 +236,22 @@ def _service(text: str) -> str:
     return tidy(text)
 
 
+# "Test it before the thaw, say in 4 months": the service is in the clause before the hedge
+HEDGES = {"say", "maybe", "perhaps", "roughly", "probably", "ideally", "approximately", "or so"}
+
+
 def follow_up(sentence: str) -> FollowUp | None:
     """"Recommend a full tune-up in 6 months": the service and the months (a year is 12, a week ~1/4)."""
-    for part in [sentence] + clauses(sentence):
+    parts = clauses(sentence)
+    for i, part in enumerate([sentence] + parts):
         for pattern in FOLLOW_UP:
             match = pattern.search(part)
-            if match and _service(match.group("service")):
-                return FollowUp(service=_service(match.group("service")),
+            service = _service(match.group("service")) if match else ""
+            if service in HEDGES:
+                service = _service(re.split(r"\s+(?:again|before|by|after|once)\b", parts[i - 2], maxsplit=1,
+                                            flags=re.I)[0]) if i >= 2 else ""
+            if match and service:
+                return FollowUp(service=service,
                                 months=_months(match.group("n"), match.group("unit") or match.group("unit2")))
     annual = ANNUAL.search(sentence)
     if annual:

@@ -81,7 +81,9 @@ PREFERENCES = [r"\bprefers?\s+(?:that\s+)?(?:we\s+|us\s+|to\s+)?(?P<v>.+)", r"\b
                r"deals with|arranges?|pays)\b[^,;]*", r"\bcall (?:the )?(?:landlord|owner|property manager) first\b",
                rf"\bspeaks? (?:only )?(?:{LANGUAGES})\b", r"\bsame (?:technician|tech|person)\b[^,;]*",
                r"\balways (?:send|ask for|book) \w+", r"\bshoes off\b[^,;]*", r"\b(?:booties|shoe covers)\b[^,;]*",
-               r"\b(?:please )?don'?t (?:ring|knock|call|use|park|come|arrive|book|text)\b[^,;]*", r"\b(?:before|after) noon\b", r"\b\w+ instead of \w+(?: \w+)?", r"\bemail (?:for )?invoices\b",
+               r"\b(?:please )?(?:don'?t|do not) (?:ring|knock|call|use|park|come|arrive|book|text)\b[^,;]*", r"\b(?:before|after) noon\b", r"\b\w+ (?:instead of|rather than) \w+(?: \w+)?",
+               r"\b(?:call|text|phone)\s+(?:his|her|their|the)\s+(?:daughter|son|wife|husband|partner|neighbou?r|"
+               r"landlord|nephew|niece|mother|father|mom|dad|caregiver|tenant)\b[^,;]*\b(?:before|first|ahead)\b[^,;]*", r"\bemail (?:for )?invoices\b",
                r"\b(?:invoices?|receipts?) by email\b", r"\bno weekends\b", r"\bcall (?:the )?\w+ first\b"]
 
 DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b", r"\bstor(?:e)?ys?\b",
@@ -95,8 +97,12 @@ DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b",
            r"\bplaster\b", r"\bhardwood\b", r"\bradiant\b", r"\bbaseboard heat", r"\bseptic\b", r"\bwell water\b",
            r"\bslab\b", r"\bsill\b", r"\bchimney\b", r"\bfireplace\b", r"\bwalkout\b", r"\bsquare feet\b|\bsq ?ft\b",
            r"\b(?:old|new|original) (?:house|home|windows|plumbing|electrical)\b", r"\bunit\b"]
+# A clause that starts with the work done describes the job, not the property ("aerated the back lawn").
 NOT_DETAILS = re.compile(r"^(?:replaced|installed|swapped|fixed|cleaned|cleared|serviced|flushed|checked|repaired|"
-                         r"adjusted|tightened|inspected|unclogged|snaked|ran|tested)\b", re.I)
+                         r"adjusted|tightened|inspected|unclogged|snaked|ran|tested|aerated|overseeded|seeded|"
+                         r"mowed|trimmed|pruned|raked|weeded|mulched|edged|planted|dethatched|washed|power washed|"
+                         r"pressure washed|reset|removed|upgraded|mounted|sealed|caulked|painted|patched|rewired|"
+                         r"wired|vacuumed|scoped|jetted|descaled|drained|rebuilt)\b", re.I)
 
 
 def _demographic(notes: str) -> str | None:
@@ -147,6 +153,9 @@ def _pets(notes: str) -> list[Pet]:
     return unique
 
 
+OURS = re.compile(r"\b(?:our|my)\s+(?:work\s+|service\s+|company\s+)?$", re.I)
+
+
 def _vehicles(notes: str) -> list[Vehicle]:
     """One vehicle per kind a sentence names; with two, each reads the part of the sentence about it."""
     found: list[Vehicle] = []
@@ -155,6 +164,8 @@ def _vehicles(notes: str) -> list[Vehicle]:
         spans: list[tuple[int, int]] = []
         for pattern, kind in VEHICLES:
             match = re.search(pattern, sentence)
+            if match and OURS.search(sentence[:match.start()]):
+                continue    # "our van had to park on the street": ours, not the customer's
             if match and not any(a <= match.start() < b or a < match.end() <= b for a, b in spans) \
                     and not (kind == "rv" and any(k == "boat" for _, k in kinds)):   # a boat trailer is the boat's
                 kinds.append((match.start(), kind))

@@ -22,9 +22,11 @@ from agent.extractor import Extractor, ModelExtractor, RuleExtractor, model_from
 from fieldbook.bench.extraction_examples import EXAMPLES, HELD_OUT
 from fieldbook.bench.extraction_held_out_b import HELD_OUT_B
 from fieldbook.bench.extraction_held_out_c import HELD_OUT_C
+from fieldbook.bench.extraction_held_out_d import HELD_OUT_D
+from fieldbook.bench.extraction_held_out_e import HELD_OUT_E
 
 # Each held-out set, in the order written; see their modules for what each was and was not used for.
-HELD_OUT_SETS = {"a": HELD_OUT, "b": HELD_OUT_B, "c": HELD_OUT_C}
+HELD_OUT_SETS = {"a": HELD_OUT, "b": HELD_OUT_B, "c": HELD_OUT_C, "d": HELD_OUT_D, "e": HELD_OUT_E}
 
 STOPWORDS = {"the", "a", "an", "on", "in", "of", "for", "at", "with", "to", "and", "is", "are", "be", "by"}
 MIN_JACCARD = 0.5
