@@ -99,6 +99,8 @@ DEMOGRAPHICS: list[tuple[str, str]] = [
     (r"\bretired\b|\bretirees?\b", "retired"),
     (r"\bwheelchair\b", "wheelchair user"),
     (r"\b(?:college|university) students?\b|\bstudent rental\b", "students"),
+    (r"\blives? (?:alone|on (?:her|his) own)\b", "lives alone"),
+    (r"\bhard of hearing\b|\bdeaf\b", "hard of hearing"),
 ]
 
 LANGUAGES = ("Spanish|Portuguese|Mandarin|Cantonese|French|Punjabi|Hindi|Italian|Polish|Tagalog|Korean|Vietnamese|"

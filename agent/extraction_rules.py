@@ -94,7 +94,7 @@ DETAILS = [r"\b(?:one|two|three|single|1|2|3|split)[- ](?:stor(?:e)?y|level)\b",
            r"\btownhouse\b", r"\bsemi(?:-detached)?\b", r"\bcondo\b", r"\bduplex\b", r"\bdetached\b",
            r"\bcentury home\b", r"\bfarmhouse\b", r"\bcottage\b", r"\bbuilt in \d{4}\b", r"\bfrom the \d{4}s\b",
            r"\b\d{4}s? (?:house|home|bungalow)\b", r"\binsulation\b", r"\bhedges?\b", r"\blawn\b", r"\bacres?\b",
-           r"\bplaster\b", r"\bhardwood\b", r"\bradiant\b", r"\bbaseboard heat", r"\bseptic\b", r"\bwell water\b",
+           r"\bplaster\b", r"\bhardwood\b", r"\bradiant\b", r"\bbaseboard heat", r"\bseptic\b", r"\bwell water\b", r"\bhard water\b", r"\b(?:low|high) water pressure\b",
            r"\bslab\b", r"\bsill\b", r"\bchimney\b", r"\bfireplace\b", r"\bwalkout\b", r"\bsquare feet\b|\bsq ?ft\b",
            r"\b(?:old|new|original) (?:house|home|windows|plumbing|electrical)\b", r"\bunit\b"]
 # A clause that starts with the work done describes the job, not the property ("aerated the back lawn").
@@ -106,10 +106,13 @@ NOT_DETAILS = re.compile(r"^(?:replaced|installed|swapped|fixed|cleaned|cleared|
 
 
 def _demographic(notes: str) -> str | None:
+    """One label, the first the notes support (the list runs from the most telling); else the language
+    spoken at home ("Spanish-speaking family")."""
     for pattern, value in DEMOGRAPHICS:
         if re.search(pattern, notes, re.I):
             return value
-    return None
+    speaking = re.search(rf"\b({LANGUAGES})[- ]speaking\b", notes, re.I)
+    return f"{speaking.group(1).capitalize()}-speaking" if speaking else None
 
 
 def _is_pet(sentence: str, found, *, animals: list) -> bool:
