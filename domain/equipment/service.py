@@ -46,6 +46,29 @@ async def add_equipment(conn: AsyncConnection, *, tenant_id: UUID, contact_id: U
     return item
 
 
+async def record_equipment(conn: AsyncConnection, *, tenant_id: UUID, contact_id: UUID, data: EquipmentCreate,
+                           source_ticket_id: UUID | None = None) -> Equipment:
+    """What a close-out confirmed: it completes the record of the same appliance (same type, and no other
+    make, model or serial on record), so a furnace kept without a make becomes the Lennox; else a new record."""
+    for item in await list_equipment(conn, contact_id=contact_id):
+        if _same_appliance(item, data):
+            found = {k: v for k, v in data.model_dump().items() if v is not None and k != "type"}
+            if source_ticket_id is not None:   # the close-out that last confirmed it
+                await conn.execute("update equipment set source_ticket_id = %s where id = %s",
+                                   (source_ticket_id, item.id))
+            return await update_equipment(conn, contact_id=contact_id, equipment_id=item.id,
+                                          data=EquipmentUpdate(**found))
+    return await add_equipment(conn, tenant_id=tenant_id, contact_id=contact_id, data=data,
+                               source_ticket_id=source_ticket_id)
+
+
+def _same_appliance(item: Equipment, data: EquipmentCreate) -> bool:
+    def agree(kept: str | None, seen: str | None) -> bool:
+        return kept is None or seen is None or kept.casefold() == seen.casefold()
+    return (item.type.casefold() == data.type.casefold() and agree(item.make, data.make)
+            and agree(item.model, data.model) and agree(item.serial, data.serial))
+
+
 async def get_equipment(conn: AsyncConnection, *, contact_id: UUID, equipment_id: UUID) -> Equipment:
     item = await fetch_one(conn, Equipment, f"select {COLUMNS} from equipment where id = %s and contact_id = %s",
                            (equipment_id, contact_id))

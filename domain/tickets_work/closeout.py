@@ -19,7 +19,7 @@ from domain.contacts.attributes import set_attribute
 from domain.contacts.models import AttributeSet, ContactCreate
 from domain.contacts.service import create_contact, get_by_phone
 from domain.equipment.models import EquipmentCreate
-from domain.equipment.service import add_equipment
+from domain.equipment.service import record_equipment
 from domain.errors import Conflict, Invalid
 from domain.invoices.service import create_draft_from_ticket
 from domain.messages.models import MessageCreate
@@ -163,7 +163,8 @@ async def finalize_closeout(conn: AsyncConnection, *, tenant: Tenant, ticket_id:
                                  data=NoteCreate(content=ticket.closeout_notes)) if ticket.closeout_notes else None
     await _save_attributes(conn, tenant.id, contact_id, note.id if note else None, attributes)
     for item in equipment:
-        await add_equipment(conn, tenant_id=tenant.id, contact_id=contact_id, data=item, source_ticket_id=ticket_id)
+        await record_equipment(conn, tenant_id=tenant.id, contact_id=contact_id, data=item,
+                               source_ticket_id=ticket_id)
     invoice = await create_draft_from_ticket(conn, tenant_id=tenant.id, ticket_id=ticket_id,
                                              contact_id=contact_id, now=now)
     follow_up = await _follow_up(conn, tenant, ticket, next_service, now, booked_by)

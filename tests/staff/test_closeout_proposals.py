@@ -56,6 +56,7 @@ async def test_a_bad_year_refuses_the_whole_close_out(db, client, clock):
         "equip-0-install_year": "12"})
     assert bad.status_code == 422
     async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
-        assert await fetch_dicts(conn, "select id from equipment") == []
+        assert await fetch_dicts(conn, "select id from equipment where source_ticket_id = %s",
+                                 (demo.ticket_id,)) == []
         [ticket] = await fetch_dicts(conn, "select closed_at from tickets where id = %s", (demo.ticket_id,))
     assert ticket["closed_at"] is None
