@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from api.answers import contract_openapi
 from api.errors import install_error_handlers
+from api.text_guard import TextGuard
 from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
@@ -78,6 +79,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     # job photos: local disk under the data folder (domain/attachments/storage.py is the interface)
     app.state.storage = LocalStorage(settings.fieldbook_data_dir / "files")
     install_error_handlers(app)
+    app.add_middleware(TextGuard)         # innermost: its refusals are logged like any answer
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(WidgetCors)
     for router in ROUTERS:

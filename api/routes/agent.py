@@ -114,7 +114,7 @@ async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
     return ChatLines(messages=[ChatLine(seq=m.seq, role=customer_side_role(m.role), text=m.content) for m in rows])
 
 
-@router.post("/service-request", responses=errors(INVALID_PHONE=422))
+@router.post("/service-request", responses=errors(INVALID_PHONE=409))
 async def service_request(body: ServiceRequestIn, api: Api, runner: Runner) -> dict[str, Any]:
     """Seed 004's whole orchestration from extracted fields: lookup, ticket first, customer, options, book."""
     # the API key holder is the business itself: the phone it sends counts as verified

@@ -60,7 +60,7 @@ async def require_category(conn: AsyncConnection, *, text: str) -> ServiceCatego
     """Like find_category, but Invalid UNKNOWN_CATEGORY when nothing matches."""
     category = await find_category(conn, text=text)
     if category is None:
-        raise Invalid("Unknown service category.", code="UNKNOWN_CATEGORY")
+        raise NotFound("Unknown service category.", code="UNKNOWN_CATEGORY")
     return category
 
 
@@ -74,5 +74,5 @@ async def require_urgency(conn: AsyncConnection, *, key: str) -> UrgencyLevel:
     level = await fetch_one(conn, UrgencyLevel, f"select {URGENCY_COLUMNS} from urgency_levels where key = lower(%s)",
                             (key.strip(),))
     if level is None:
-        raise Invalid("Unknown urgency level.", code="UNKNOWN_URGENCY")
+        raise NotFound("Unknown urgency level.", code="UNKNOWN_URGENCY")
     return level

@@ -26,7 +26,7 @@ class StaffUser(BaseModel):
 
 
 class StaffUserCreate(BaseModel):
-    email: str = Field(pattern=r"^[^@\s]+@[^@\s]+$", max_length=254)
+    email: str = Field(pattern=r"^[^@\s\x00]+@[^@\s\x00]+$", max_length=254)
     name: str = Field(min_length=1, max_length=200)
     role: Role
 

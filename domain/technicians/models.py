@@ -5,12 +5,14 @@ from uuid import UUID
 
 from pydantic import AwareDatetime, BaseModel, Field, field_validator, model_validator
 
+from domain.fields import json_int, LocalTime
+
 
 class WorkingSpan(BaseModel):
     """One stretch of work on one ISO weekday (1 = Monday), in the tenant's local time."""
-    weekday: int = Field(ge=1, le=7)
-    starts: time
-    ends: time
+    weekday: json_int(1, 7)
+    starts: LocalTime
+    ends: LocalTime
 
     @field_validator("ends")
     @classmethod

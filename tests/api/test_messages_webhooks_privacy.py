@@ -35,8 +35,8 @@ class TestMessagesApi:
         a = await factory.tenant()
         r = await client.get("/api/v1/messages", params={"status": "bogus"}, headers=a.headers)
         assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
-        r = await client.get("/api/v1/messages", params={"phone": "12"}, headers=a.headers)
-        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_PHONE"
+        r = await client.get("/api/v1/messages", params={"phone": "12"}, headers=a.headers)   # under 3 characters
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
 
     async def test_other_tenant_sees_nothing(self, client, factory, clock):
         a, b = await factory.tenant(), await factory.tenant()
