@@ -38,14 +38,14 @@ async def update_category(api: Api, key: str, body: ServiceCategoryUpdate) -> Se
         return await categories.update_category(conn, key=key, data=body)
 
 
-@router.post("/services", status_code=201, responses=errors(UNKNOWN_CATEGORY=422))
+@router.post("/services", status_code=201, responses=errors(UNKNOWN_CATEGORY=404))
 async def create_service(api: Api, body: ServiceCreate) -> Service:
     """A catalog entry: fixed (price), flexible, or per unit (unit_price and unit_label)."""
     async with api.tx() as conn:
         return await catalog.create_service(conn, tenant_id=api.tenant.id, data=body)
 
 
-@router.patch("/services/{service_id}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=422))
+@router.patch("/services/{service_id}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=404))
 async def update_service(api: Api, service_id: UUID, body: ServiceUpdate) -> Service:
     async with api.tx() as conn:
         return await catalog.update_service(conn, service_id=service_id, data=body)

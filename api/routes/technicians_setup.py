@@ -25,7 +25,7 @@ async def _detail(conn, technician_id: UUID) -> TechnicianDetail:
     return TechnicianDetail(**tech.model_dump(), working_hours=hours)
 
 
-@router.post("/technicians", status_code=201, responses=errors(UNKNOWN_CATEGORY=422, UNKNOWN_STAFF_USER=422))
+@router.post("/technicians", status_code=201, responses=errors(UNKNOWN_CATEGORY=404, UNKNOWN_STAFF_USER=404))
 async def create_technician(api: Api, body: TechnicianCreate) -> TechnicianDetail:
     """A technician with skills (category keys) and weekly hours; offered from the next availability query."""
     async with api.tx() as conn:
@@ -34,7 +34,7 @@ async def create_technician(api: Api, body: TechnicianCreate) -> TechnicianDetai
         return await _detail(conn, tech.id)
 
 
-@router.patch("/technicians/{technician_id}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=422, UNKNOWN_STAFF_USER=422))
+@router.patch("/technicians/{technician_id}", responses=errors(NOT_FOUND=404, UNKNOWN_CATEGORY=404, UNKNOWN_STAFF_USER=404))
 async def update_technician(api: Api, technician_id: UUID, body: TechnicianUpdate) -> TechnicianDetail:
     """Any of name, phone, email, skills, color, active (inactive: never offered)."""
     async with api.tx() as conn:

@@ -4,6 +4,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field, field_validator
 
+from domain.fields import INT4_MAX, json_int
+
 
 class ServiceCategory(BaseModel):
     id: UUID
@@ -20,7 +22,7 @@ class ServiceCategoryCreate(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
     synonyms: list[str] = Field(default_factory=list, max_length=200)
-    sort_order: int = 0
+    sort_order: json_int(-INT4_MAX - 1, INT4_MAX) = 0   # PostgreSQL integer: larger was a 500
 
     @field_validator("synonyms")
     @classmethod
@@ -33,7 +35,7 @@ class ServiceCategoryUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
     description: str | None = Field(None, max_length=2000)
     synonyms: list[str] | None = Field(None, max_length=200)
-    sort_order: int | None = None
+    sort_order: json_int(-INT4_MAX - 1, INT4_MAX) | None = None
     active: bool | None = None
 
     @field_validator("synonyms")

@@ -18,7 +18,7 @@ async def _check_skills(conn: AsyncConnection, skills: list[str]) -> None:
     known = {r[0] for r in await (await conn.execute("select key from service_categories")).fetchall()}
     unknown = sorted(set(skills) - known)
     if unknown:
-        raise Invalid(f"Unknown service categories: {', '.join(unknown)}.", code="UNKNOWN_CATEGORY")
+        raise NotFound(f"Unknown service categories: {', '.join(unknown)}.", code="UNKNOWN_CATEGORY")
 
 
 def _phone(raw: str | None, region: str) -> str | None:

@@ -11,7 +11,11 @@ from domain.fields import JsonBool
 EVENT_TYPE = r"^[a-z_]+\.[a-z_]+$"
 # an http(s) URL with a host and no credentials (service.check_url says the same in code)
 # (spaces spelled out: `\s` means other characters to Python than to the validator's regex engine)
-WEBHOOK_URL = r"^https?://[^ \t\n\r\f\v/?#@:\x00\[\]]+(:[0-9]{1,5})?([/?#][^ \t\n\r\f\v\x00]*)?$"
+_H = "[0-9a-fA-F]{1,4}"
+_IPV6 = (rf"({_H}:){{7}}{_H}|({_H}:){{1,7}}:|({_H}:){{1,6}}:{_H}|({_H}:){{1,5}}(:{_H}){{1,2}}|({_H}:){{1,4}}(:{_H}){{1,3}}"
+         rf"|({_H}:){{1,3}}(:{_H}){{1,4}}|({_H}:){{1,2}}(:{_H}){{1,5}}|{_H}:(:{_H}){{1,6}}|:((:{_H}){{1,7}}|:)")
+WEBHOOK_URL = (r"^https?://([^ \t\n\r\f\v/?#@:\x00\[\]]+|\[(" + _IPV6 + r")\])"
+               r"(:[0-9]{1,5})?([/?#][^ \t\n\r\f\v\x00]*)?$")
 EventType = Annotated[str, Field(pattern=EVENT_TYPE, max_length=100)]
 
 
