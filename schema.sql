@@ -160,7 +160,12 @@ create table tenants (
     updated_at             timestamptz not null default now(),
     staff_alert_channel    text not null default 'email' check (staff_alert_channel in ('sms', 'email')),
     -- the text search configuration of the knowledge base (stemming, stop words): the business's language
-    search_language        regconfig not null default 'english'
+    search_language        regconfig not null default 'english',
+    -- said first to a customer describing a danger (gas, CO alarm, sparks); null: the default text
+    safety_text            text check (length(safety_text) between 1 and 1000),
+    -- the business as its invoices name it
+    invoice_address        text check (length(invoice_address) between 1 and 500),
+    tax_number             text check (length(tax_number) between 1 and 60)
 );
 alter table tenants enable row level security;
 alter table tenants force row level security;
@@ -364,6 +369,19 @@ create table time_off (
 create index time_off_during on time_off using gist (tenant_id, technician_id, during);
 call apply_tenant_policies('time_off', false);
 call apply_row_triggers('time_off', false);
+
+-- A day the whole business is closed (a holiday): no technician is offered on that local date.
+create table business_closures (
+    tenant_id  uuid not null references tenants (id) on delete cascade,
+    id         uuid not null default gen_random_uuid(),
+    day        date not null,
+    reason     text check (length(reason) <= 200),
+    created_at timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint business_closures_day_key unique (tenant_id, day)
+);
+call apply_tenant_policies('business_closures', false);
+call apply_row_triggers('business_closures', false);
 
 -- ---------------------------------------------------------------------------------------------
 -- Conversations (web chat, SMS) and their transcript

@@ -68,6 +68,8 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "kb_articles_tenant_id_section_id_fkey": (Invalid, "UNKNOWN_SECTION", "Unknown knowledge-base section."),
     "sla_policies_urgency_key": (Conflict, "DUPLICATE_SLA_POLICY", "This urgency already has an SLA policy."),
     "sla_policies_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
+    "business_closures_day_key": (Conflict, "DUPLICATE_CLOSURE", "The business is already closed on that date."),
+    "technicians_tenant_id_staff_user_id_fkey": (Invalid, "UNKNOWN_STAFF_USER", "Unknown staff member."),
 }
 
 

@@ -14,8 +14,9 @@ from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import (catalog, contact_details, contacts, conversations, equipment, health, kb, messages, metrics,
-                        privacy, records, reports, scheduling, tickets, webhooks)
+from api.routes import (catalog, catalog_setup, contact_details, contacts, conversations, equipment, health, kb,
+                        messages, metrics, privacy, records, reports, scheduling, team, technicians_setup, tickets,
+                        webhooks)
 from domain.attachments.storage import LocalStorage
 from domain.clock import Clock
 from domain.db import Database
@@ -37,7 +38,8 @@ log = logging.getLogger(__name__)
 ROUTERS = [health.router, contacts.router, contact_details.router, equipment.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
            widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
-           reports.router, metrics.router, conversations.router]
+           reports.router, metrics.router, conversations.router, technicians_setup.router, catalog_setup.router,
+           team.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock, live: Notifier | None = None) -> AgentRunner:

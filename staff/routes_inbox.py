@@ -15,6 +15,7 @@ from domain.inbox.assignment import assign_conversation, assignment_history
 from domain.inbox.models import InboxFilter, StaffMessageCreate
 from domain.live import conversation_changed
 from domain.phones import format_phone
+from domain.sla.service import SLA_WORDS
 from domain.staff.duty import get_duty
 from domain.staff.service import list_staff
 from staff.live import StaffLive
@@ -55,12 +56,13 @@ async def inbox_page(request: Request, staff: Staff, state: str | None = "needs_
             filters = InboxFilter(state=_state(state), assigned_to=staff.session.staff_user_id if mine else None,
                                   unassigned=unassigned, channel=channel if channel in ("web", "sms") else None)
         page = await inbox.list_conversations(conn, filters=filters, limit=50, cursor=cursor)
+        late = await inbox.sla_breaches(conn, rows=page.data, now=staff.clock.now())
         counts = await inbox.state_counts(conn)
         saved = await views.list_views(conn, staff_user_id=staff.session.staff_user_id)
         duty = await get_duty(conn, user_id=staff.session.staff_user_id)
     return render(request, "inbox.html", staff=staff, page=page, counts=counts, states=STATES, filters=filters, duty=duty,
                   state=filters.state or "all", mine=filters.assigned_to is not None, saved=saved, view=view,
-                  phone=format_phone)
+                  phone=format_phone, late=late, sla_words=SLA_WORDS)
 
 
 @router.get("/{conversation_id}")
@@ -70,13 +72,15 @@ async def conversation_page(request: Request, staff: Staff, conversation_id: UUI
     staff.require_dispatch()
     async with staff.tx() as conn:
         row = await inbox.get_row(conn, conversation_id=conversation_id)
+        late = (await inbox.sla_breaches(conn, rows=[row], now=staff.clock.now())).get(row.id, [])
         lines = await inbox.transcript(conn, conversation_id=conversation_id, limit=1000)
         history = await assignment_history(conn, conversation_id=conversation_id)
         people = [p for p in await list_staff(conn) if p.active and p.role in ("owner", "dispatcher")]
         canned = await macros.list_macros(conn)
         draft = macros.fill_macro((await macros.get_macro(conn, macro_id=macro)).body, row) if macro else ""
     return render(request, "inbox_conversation.html", staff=staff, row=row, lines=lines, states=STATES,
-                  phone=format_phone, history=history, people=people, macros=canned, draft=draft)
+                  phone=format_phone, history=history, people=people, macros=canned, draft=draft, late=late,
+                  sla_words=SLA_WORDS)
 
 
 @router.post("/{conversation_id}/assign")

@@ -30,6 +30,7 @@ class InboxRow(InboxConversation):
     contact_name: str | None
     last_line: str | None
     created_at: datetime
+    ticket_ids: list[UUID] = []
 
 
 class InboxMessage(BaseModel):

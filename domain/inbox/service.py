@@ -26,6 +26,8 @@ from domain.messages.service import queue_message
 from domain.outbox.service import emit_event
 from domain.pagination import Cursor, Page, check_limit
 from domain.phones import normalize_phone
+from domain.sla.models import Target
+from domain.sla.service import ticket_metrics
 from domain.tenants.models import Tenant
 
 INBOX_CHANNELS = ("web", "sms")   # conversations with a customer (API and CLI ones are the business's own)
@@ -35,6 +37,8 @@ select c.id, c.channel, c.phone, c.handling as state, c.last_message_at, c.creat
        s.name as assigned_name, c.needs_staff_since, c.contact_id, ct.name as contact_name,
        array(select t.code from tickets t where t.tenant_id = c.tenant_id and t.conversation_id = c.id
               and t.deleted_at is null order by t.created_at) as ticket_codes,
+       array(select t.id from tickets t where t.tenant_id = c.tenant_id and t.conversation_id = c.id
+              and t.deleted_at is null order by t.created_at) as ticket_ids,
        (select m.content from conversation_messages m where m.tenant_id = c.tenant_id and m.conversation_id = c.id
            and not m.private order by m.seq desc limit 1) as last_line
   from conversations c
@@ -76,6 +80,20 @@ async def list_conversations(conn: AsyncConnection, *, filters: InboxFilter | No
     rows = rows[:limit]
     next_cursor = Cursor(created_at=rows[-1].last_message_at, id=rows[-1].id).encode() if more else None
     return Page(data=rows, next_cursor=next_cursor)
+
+
+async def sla_breaches(conn: AsyncConnection, *, rows: list[InboxRow],
+                       now: datetime) -> dict[UUID, list[tuple[str, Target]]]:
+    """The SLA targets each conversation's tickets missed (reached late, or overdue now), as (ticket code,
+    target), in one query for the whole page; conversations with nothing missed are left out."""
+    metrics = await ticket_metrics(conn, ticket_ids=[t for row in rows for t in row.ticket_ids], now=now)
+    missed: dict[UUID, list[tuple[str, Target]]] = {}
+    for row in rows:
+        for ticket_id in row.ticket_ids:
+            m = metrics.get(ticket_id)
+            if m is not None and m.breached:
+                missed.setdefault(row.id, []).extend((m.code, target) for target in m.breached)
+    return missed
 
 
 async def state_counts(conn: AsyncConnection) -> dict[str, int]:

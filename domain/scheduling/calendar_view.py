@@ -61,7 +61,9 @@ select c.technician_id, c.from_ts, c.to_ts, booked.id as appointment_id,
                          where a.technician_id = c.technician_id and a.status <> 'cancelled'
                            and a.during && tstzrange(c.from_ts - %(buffer)s, c.to_ts + %(buffer)s))
         and not exists (select 1 from time_off o
-                         where o.technician_id = c.technician_id and o.during && tstzrange(c.from_ts, c.to_ts)))
+                         where o.technician_id = c.technician_id and o.during && tstzrange(c.from_ts, c.to_ts))
+        and not exists (select 1 from business_closures b
+                         where b.day = (c.from_ts at time zone %(tz)s)::date))
            as available
   from cells c
   left join lateral (select a.id from appointments a

@@ -49,6 +49,9 @@ class Tenant(BaseModel):
     quiet_hours_end: time
     staff_alert_channel: Literal["sms", "email"] = "email"   # how on-duty staff hear a conversation needs them
     created_at: datetime
+    safety_text: str | None = None       # the business's own safety instruction; None: the default
+    invoice_address: str | None = None   # the business as its invoices name it
+    tax_number: str | None = None
 
     @property
     def tz(self) -> ZoneInfo:

@@ -4,6 +4,7 @@ followers."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from domain.conversations.service import append_message, start_conversation
 from domain.db import fetch_dicts, fetch_value, tenant_tx
@@ -99,3 +100,21 @@ async def test_on_duty_and_how_the_business_alerts(db, client, clock):
         channel = await fetch_value(conn, "select staff_alert_channel from tenants")
     assert rows == [{"email": JAMIE, "phone": "+14165550199", "on_duty": True},
                     {"email": TAYLOR, "phone": "+14165550111", "on_duty": True}] and channel == "email"
+
+
+async def test_sla_breaches_are_flagged_in_the_list_and_the_conversation(db, client, clock):
+    """An emergency on the conversation, unanswered for 40 minutes: the list and the conversation say which
+    ticket missed which target, in words on screen."""
+    demo = await seed(db)
+    conversation = await _conversation(db, demo.tenant_id)
+    async with tenant_tx(db.app_pool, demo.tenant_id, "test") as conn:
+        code = await fetch_value(conn, """
+            insert into tickets (tenant_id, customer_phone, category, urgency, conversation_id, created_at)
+            values (%s, '+14165559876', 'HVAC', 'emergency', %s, %s) returning code""",
+            (demo.tenant_id, conversation, clock.now() - timedelta(minutes=40)))
+    await signed_in(client, db, tenant_id=demo.tenant_id, email=JAMIE, now=clock.now())
+    listed = (await client.get("/staff/inbox", params={"state": "all"})).text
+    item = listed.split(f'href="/staff/inbox/{conversation}"')[1].split("</li>")[0]
+    assert f'<span class="flag sla-breach">SLA: {code} no response in time</span>' in item
+    page = (await client.get(f"/staff/inbox/{conversation}")).text
+    assert f"SLA: {code} no response in time" in page.split('id="sla-late"')[1]

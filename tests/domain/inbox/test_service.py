@@ -3,6 +3,8 @@ private notes never do, take over and hand back move the state, and the waiting 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from domain.conversations.service import append_message, get_conversation, start_conversation
@@ -173,3 +175,22 @@ class TestStates:
         assert [c.id for c in waiting.data] == [sms.id] and [c.id for c in by_phone.data] == [sms.id]
         assert {first.data[0].id, rest.data[0].id} == {sms.id, web.id} and rest.next_cursor is None
         assert counts == {"agent": 1, "needs_staff": 1, "staff": 0} and theirs.data == []
+
+
+class TestSlaFlags:
+    async def test_a_conversation_shows_what_its_tickets_missed(self, factory):
+        """An emergency nobody answered for 30 minutes misses its 15-minute first response (the default
+        policy); a normal request of the same age owes nothing yet; a conversation without tickets is clean."""
+        a, _, jamie, sms, web = await world(factory)
+        async with a.tx() as conn:
+            for urgency, conversation in (("emergency", sms), ("normal", web)):
+                await conn.execute("""
+                    insert into tickets (tenant_id, customer_phone, category, urgency, conversation_id, created_at)
+                    values (%s, %s, 'HVAC', %s, %s, %s)""",
+                    (a.id, CUSTOMER, urgency, conversation.id, NOW - timedelta(minutes=30)))
+            rows = (await inbox.list_conversations(conn)).data
+            late = await inbox.sla_breaches(conn, rows=rows, now=NOW)
+            early = await inbox.sla_breaches(conn, rows=rows, now=NOW - timedelta(minutes=20))
+            code = await fetch_value(conn, "select code from tickets where conversation_id = %s", (sms.id,))
+        assert late == {sms.id: [(code, "first_response")]}
+        assert early == {}                     # ten minutes in, the emergency was still within its target
