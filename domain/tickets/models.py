@@ -78,8 +78,9 @@ class TicketUpdate(BaseModel):
     status: TicketStatus | None = None
     contact_id: UUID | None = None
     customer_name: str | None = Field(None, min_length=1, max_length=200)
-    service_category: str | None = Field(None, min_length=1, max_length=60)
-    urgency_level: str | None = Field(None, min_length=1, max_length=30)
+    # absent: unchanged; never null (a ticket always has a category and an urgency)
+    service_category: str = Field(None, min_length=1, max_length=60)
+    urgency_level: str = Field(None, min_length=1, max_length=30)
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     service_address: str | None = Field(None, max_length=500)
