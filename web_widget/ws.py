@@ -70,6 +70,9 @@ async def widget_socket(websocket: WebSocket, key: str = "") -> None:
         await websocket.close(code=POLICY_VIOLATION)
         return
     await websocket.accept()
+    if tenant.suspended_at is not None:
+        await _reject(websocket, "SERVICE_UNAVAILABLE", "This service is unavailable right now.")
+        return
     try:
         session = await open_session(websocket, tenant)
         if session is not None:
@@ -101,7 +104,8 @@ async def open_session(websocket: WebSocket, tenant: Tenant) -> Session | None:
     after = hello.get("after_seq") if isinstance(hello.get("after_seq"), int) else 0
     missed = await _transcript_after(session, max(after, 0))
     await session.send({"type": "welcome", "conversation_id": str(conversation_id), "token": token,
-                        "messages": missed})
+                        "messages": missed, "look": {"color": tenant.widget_color, "greeting": tenant.widget_greeting,
+                                                     "business": tenant.name}})
     card = await _current_card(session)
     if card:
         await session.send({"type": "booking", "booking": card})

@@ -97,9 +97,22 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // The business's colour (a #rrggbb the server checked) and its greeting, shown before the first message
+  // and never stored in the transcript.
+  function applyLook(look, empty) {
+    if (/^#[0-9a-fA-F]{6}$/.test(look.color || "")) { root.style.setProperty("--fbw-accent", look.color); }
+    if (look.business) { panel.querySelector("#fbw-title").textContent = look.business; }
+    if (look.greeting && empty && !log.querySelector(".fbw-greeting")) {
+      var line = el("li", { "class": "fbw-msg fbw-greeting" });
+      line.appendChild(el("span", { "class": "fbw-text" }, look.greeting));
+      log.appendChild(line);
+    }
+  }
+
   function handle(frame) {
     if (frame.type === "welcome") {
       state.token = frame.token; state.conversationId = frame.conversation_id; save();
+      applyLook(frame.look || {}, (frame.messages || []).length === 0 && state.lastSeq === 0);
       (frame.messages || []).forEach(handle);
       state.failures = 0; status.textContent = "";
       flush();
