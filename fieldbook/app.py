@@ -21,7 +21,8 @@ from api.routes import (catalog, catalog_setup, contact_details, contacts, conve
 from domain.attachments.storage import LocalStorage
 from domain.clock import Clock
 from domain.db import Database
-from domain.live import LocalNotifier, Notifier
+from domain.live import Notifier
+from domain.live_postgres import PostgresNotifier
 from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
@@ -56,6 +57,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await db.open()
+        await app.state.live.start()
         log.info("agent engine: %s", app.state.agent_engine)
         jobs = build_job_runner(settings, db, app.state.clock) if settings.jobs_enabled else None
         if jobs is not None:
@@ -65,6 +67,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
         finally:
             if jobs is not None:
                 await jobs.stop()
+            await app.state.live.stop()
             await db.close()
             app.state.telemetry.flush()
 
@@ -73,7 +76,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.telemetry = configure_telemetry(settings)
     app.state.db = db
     app.state.clock = clock or Clock(settings.fieldbook_clock)
-    app.state.live = LocalNotifier()   # one process; a LISTEN/NOTIFY notifier would span several
+    app.state.live = PostgresNotifier(db.app_pool.conninfo)   # staff replies reach widgets on every process
     app.state.agent_runner = build_runner(settings, db, app.state.clock, app.state.live)
     app.state.agent_engine = app.state.agent_runner.engine
     # job photos: local disk under the data folder (domain/attachments/storage.py is the interface)

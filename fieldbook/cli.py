@@ -249,7 +249,8 @@ def cmd_bench_channels(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from fieldbook.bench.channels import run
-    return run(out=Path(args.out), conversations=args.conversations, sms_requests=args.sms_requests)
+    return run(out=Path(args.out), conversations=args.conversations, sms_requests=args.sms_requests,
+               open_conversations=args.open_conversations)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -311,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     bc = bench.add_parser("channels", help="websocket conversations to a booking vs a bare echo; SMS webhook rate")
     bc.add_argument("--out", required=True, help="JSON file to write the figures to")
     bc.add_argument("--conversations", type=int, default=200, help="concurrent widget conversations")
+    bc.add_argument("--open-conversations", type=int, default=200,
+                    help="conversations whose customers pause 2-5 s before each message (open loop)")
     bc.add_argument("--sms-requests", type=int, default=300, help="signed SMS webhook requests")
     bc.set_defaults(func=cmd_bench_channels)
     bs = bench.add_parser("scheduling", help="availability latency, booking throughput vs pgbench, the race")

@@ -50,15 +50,19 @@ def question(key: str, **values: Any) -> str:
 
 
 def offer_text(offer: dict[str, Any], category: str, several: bool) -> str:
-    """The best option as a yes/no question, the others as numbered alternatives."""
+    """One option as a yes/no question; several as a list numbered from 1, the first one proposed.
+
+    Every option carries its number, so a reply of "2" (or a tapped button) is never ambiguous, on SMS too.
+    """
     labels, techs = offer["labels"], offer["technicians"]
     lead = "" if offer.get("matched", True) else "Nothing was free at that time; the nearest I have: "
     subject = f" for the {category} visit" if several else ""
-    text = f"{lead}{techs[0]} can come {labels[0]}{subject}. Shall I book that?"
-    if len(labels) > 1:
-        others = "; ".join(f"{i}) {techs[i - 1]}, {labels[i - 1]}" for i in range(2, len(labels) + 1))
-        text += f" Or reply with the number of another time: {others}."
-    return text
+    if len(labels) == 1:
+        return f"{lead}{techs[0]} can come {labels[0]}{subject}. Shall I book that?"
+    lines = "\n".join(f"{i}) {techs[i - 1]}, {labels[i - 1]}" for i in range(1, len(labels) + 1))
+    intro = "Nothing was free at that time; the nearest times I have" if lead else "These times are free"
+    return (f"{intro}{subject}:\n{lines}\n"
+            f"Shall I book the first one? Reply yes, or the number of another time.")
 
 
 def booked_text(result: dict[str, Any]) -> str:

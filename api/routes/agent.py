@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
+from agent.choices import QuickReply
 from agent.orchestrate import ServiceRequestIn, orchestration_model
 from agent.runner import AgentRunner
 from api.answers import declares, errors
@@ -35,6 +36,9 @@ class ChatOut(BaseModel):
     conversation_id: str
     response: str
     serviceRequest: dict[str, Any] | None
+    quick_replies: list[QuickReply] = Field(
+        default_factory=list, description="The choices the response offers, as buttons; sending a `value` as "
+                                          "the next message picks it (typing works as well)")
 
 
 def get_runner(request: Request) -> AgentRunner:
@@ -91,7 +95,7 @@ async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> Ch
         conversation = await runner.start(tenant, channel="web")
     reply = await runner.run_turn(tenant, conversation.id, body.message)
     return ChatOut(conversation_id=str(reply.conversation_id), response=reply.text,
-                   serviceRequest=reply.service_request)
+                   serviceRequest=reply.service_request, quick_replies=reply.quick_replies)
 
 
 class ChatLine(BaseModel):

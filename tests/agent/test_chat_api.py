@@ -10,7 +10,7 @@ async def test_chat_contract(client, demo):
     r = await client.post("/api/v1/ai-agent/chat", headers=WIDGET, json={"conversation_id": None, "message": "hi"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"conversation_id", "response", "serviceRequest"}
+    assert set(body) == {"conversation_id", "response", "serviceRequest", "quick_replies"}
     assert body["serviceRequest"] is None and body["response"].endswith("What can we help you with today?")
     again = await client.post("/api/v1/ai-agent/chat", headers=WIDGET,
                               json={"conversation_id": body["conversation_id"], "message": "my sink is clogged"})

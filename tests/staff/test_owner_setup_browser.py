@@ -93,7 +93,8 @@ async def _offer(browser, base: str, book: bool) -> str:
     await page.goto(f"{base}/widget/demo/birch")
     await page.get_by_role("button", name="Chat with us").click()
     # the business's look from its settings: its greeting first, its colour, its name on the panel
-    assert await page.locator(".fbw-greeting").text_content(timeout=20_000) == "Hi from Birch Pools! What needs fixing?"
+    assert await page.locator(".fbw-greeting .fbw-text").text_content(timeout=20_000) == \
+        "Hi from Birch Pools! What needs fixing?"
     assert await page.locator(".fbw-launcher").evaluate("b => getComputedStyle(b).backgroundColor") == "rgb(17, 136, 68)"
     assert await page.inner_text("#fbw-title") == "Birch Pools"
     reply = await _say(page, "My hot tub pump is leaking, can someone come tomorrow morning?")
@@ -161,7 +162,7 @@ async def test_owner_sets_up_from_the_printed_link_and_a_customer_books(database
         await _shot(page, "4-checklist-done")
 
         first = await _offer(browser, server, book=True)   # "hot tub" is the new category's synonym
-        assert "Kim Park can come Friday, November 7" in first, first
+        assert "1) Kim Park, Friday, November 7" in first, first
 
         await page.goto(f"{server}{kim_page}")
         await page.fill("#off-start-date", "2025-11-07")
@@ -171,5 +172,5 @@ async def test_owner_sets_up_from_the_printed_link_and_a_customer_books(database
         await _shot(page, "6-sick-day")
 
         after = await _offer(browser, server, book=False)
-        assert "November 7" not in after and "Kim Park can come Monday, November 10" in after, after
+        assert "November 7" not in after and "1) Kim Park, Monday, November 10" in after, after
         await browser.close()
