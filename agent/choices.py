@@ -43,7 +43,7 @@ def quick_replies(*, text: str, state: dict[str, Any], tenant: Tenant, categorie
     last = _last_sentence(text)
     if last.endswith("(yes/no)") or last.endswith("correct?"):
         return [QuickReply(label="Yes", value="Yes"), QuickReply(label="No", value="No")]
-    if any(text.rstrip().endswith(QUESTIONS[key]) for key in ("need", "need_again")):
+    if text.rstrip().endswith(QUESTIONS["need"]) or QUESTIONS["need_again"].split("{")[0] in text:
         services = [QuickReply(label=name, value=name) for name in categories[:MAX_CHOICES - 1]]
         return services + [QuickReply(label=TALK_TO_A_PERSON, value="Can I talk to a person?")]
     return []

@@ -15,6 +15,7 @@ from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
+from api.routes import admin as admin_routes
 from api.routes import (catalog, catalog_setup, contact_details, contacts, conversations, equipment, health, kb,
                         messages, metrics, privacy, records, reports, scheduling, team, technicians_setup, tickets,
                         webhooks)
@@ -40,7 +41,7 @@ ROUTERS = [health.router, contacts.router, contact_details.router, equipment.rou
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
            widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
            reports.router, metrics.router, conversations.router, technicians_setup.router, catalog_setup.router,
-           team.router]
+           team.router, admin_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock, live: Notifier | None = None) -> AgentRunner:

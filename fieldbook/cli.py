@@ -196,6 +196,24 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
     return asyncio.run(run())
 
 
+def cmd_admin_key_create(args: argparse.Namespace) -> int:
+    from domain.db import admin_tx
+    from domain.platform.service import create_platform_key
+    from fieldbook.runtime import open_database, prepare_database
+
+    settings = _settings(require_secret=False)
+    urls, _ = prepare_database(settings)
+
+    async def run() -> None:
+        async with open_database(urls) as db:
+            async with admin_tx(db) as conn:
+                _, raw = await create_platform_key(conn, name=args.name)
+        print(f"platform key: {raw}   (shown once; it administers every tenant through /admin/v1)")
+
+    asyncio.run(run())
+    return 0
+
+
 def cmd_bench_extraction(args: argparse.Namespace) -> int:
     from pathlib import Path
 
@@ -280,6 +298,12 @@ def build_parser() -> argparse.ArgumentParser:
     ac.add_argument("--tenant", required=True, help="tenant slug")
     ac.add_argument("--name", default="cli")
     ac.set_defaults(func=cmd_apikey_create)
+
+    admin_key = sub.add_parser("admin-key", help="platform keys (/admin/v1: all tenants)").add_subparsers(
+        dest="admin_key_command", required=True)
+    akc = admin_key.add_parser("create", help="create a platform key and print it once")
+    akc.add_argument("--name", default="admin")
+    akc.set_defaults(func=cmd_admin_key_create)
 
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
     be = bench.add_parser("extraction", help="precision and recall of the close-out extractor: rules, and the model when LLM_* is set")

@@ -71,8 +71,10 @@ async def test_goes_live_through_cli_and_rest(database, client):
         "widget_allowed_origins": ["https://birch.example"], "service_area": "Toronto"})
     assert r.status_code == 200
 
-    conversation = None
     widget = {"X-Widget-Key": widget_key}
+    hello = await client.post("/api/v1/ai-agent/chat", headers=widget, json={"conversation_id": None, "message": "hi"})
+    assert "pool care" in hello.json()["response"]   # the greeting names this business's own categories
+    conversation = None
     for message in ("My hot tub pump is leaking, can someone come tomorrow morning?", "416-555-0142",
                     "55 Queen St, Toronto", "Jordan Blake", "yes"):
         r = await client.post("/api/v1/ai-agent/chat", headers=widget,

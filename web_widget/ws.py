@@ -73,6 +73,9 @@ async def widget_socket(websocket: WebSocket, key: str = "") -> None:
         await websocket.close(code=POLICY_VIOLATION)
         return
     await websocket.accept()
+    if tenant.suspended_at is not None:
+        await _reject(websocket, "SERVICE_UNAVAILABLE", "This service is unavailable right now.")
+        return
     try:
         session = await open_session(websocket, tenant)
         if session is not None:
@@ -103,7 +106,8 @@ async def open_session(websocket: WebSocket, tenant: Tenant) -> Session | None:
     session = Session(websocket, tenant, conversation_id, token)
     after = hello.get("after_seq") if isinstance(hello.get("after_seq"), int) else 0
     missed = await _transcript_after(session, max(after, 0))
-    welcome = {"type": "welcome", "conversation_id": str(conversation_id), "token": token, "messages": missed}
+    welcome = {"type": "welcome", "conversation_id": str(conversation_id), "token": token, "messages": missed,
+               "look": {"color": tenant.widget_color, "business": tenant.name}}
     if after <= 0:   # a page showing nothing yet: the greeting first, and starting choices if nothing was said
         welcome |= {"greeting": greeting(tenant),
                     "quick_replies": [] if missed else [c.model_dump() for c in starting_choices()]}

@@ -21,6 +21,7 @@ from domain.errors import NotFound
 from domain.phones import normalize_phone
 from domain.tenants.models import Tenant
 from domain.tenants.origins import origin_allowed
+from domain.platform.service import TenantSuspended
 from domain.tenants.service import find_by_widget_key
 
 router = APIRouter(prefix="/api/v1/ai-agent", tags=["agent"])
@@ -52,7 +53,7 @@ widget_key = APIKeyHeader(name="X-Widget-Key", scheme_name="widgetKey", auto_err
                           description="The business's public widget key")
 
 
-@declares(UNAUTHORIZED=401, FORBIDDEN=403)
+@declares(UNAUTHORIZED=401, FORBIDDEN=403, SERVICE_UNAVAILABLE=503)
 async def widget_tenant(request: Request, db: Db,
                         x_widget_key: Annotated[str | None, Depends(widget_key)]) -> Tenant:
     """The tenant whose public widget key was sent; a browser's Origin must be on its allow-list."""
@@ -66,6 +67,8 @@ async def widget_tenant(request: Request, db: Db,
     origin = request.headers.get("origin")
     if origin is not None and not origin_allowed(origin, tenant.widget_allowed_origins):
         raise HTTPException(403, "This origin may not use the widget.")
+    if tenant.suspended_at is not None:
+        raise TenantSuspended()
     return tenant
 
 

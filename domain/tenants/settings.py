@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import time
 from typing import Literal
+from urllib.parse import urlsplit
 
 from psycopg import AsyncConnection, sql
 from psycopg.types.json import Jsonb
@@ -28,6 +29,7 @@ class BusinessSettings(BaseModel):
     phone_region: str
     business_hours: BusinessHours
     service_area: str | None
+    service_area_places: list[str]
     quiet_hours_start: time
     quiet_hours_end: time
     booking_horizon_days: int
@@ -38,6 +40,8 @@ class BusinessSettings(BaseModel):
     tax_number: str | None
     widget_public_key: str
     widget_allowed_origins: list[str]
+    widget_color: str
+    widget_greeting: str | None
     sms_number: str | None
     staff_alert_channel: Literal["sms", "email"]
 
@@ -49,6 +53,7 @@ class BusinessSettingsUpdate(BaseModel):
     phone_region: str | None = Field(None, pattern=r"^[A-Z]{2}$")
     business_hours: BusinessHours | None = None
     service_area: str | None = Field(None, max_length=500)
+    service_area_places: list[str] | None = Field(None, max_length=200, description="Cities or postal prefixes served; empty: no check")
     quiet_hours_start: time | None = None
     quiet_hours_end: time | None = None
     booking_horizon_days: int | None = Field(None, ge=1, le=366)
@@ -58,6 +63,8 @@ class BusinessSettingsUpdate(BaseModel):
     invoice_address: str | None = Field(None, max_length=500)
     tax_number: str | None = Field(None, max_length=60)
     widget_allowed_origins: list[str] | None = Field(None, max_length=20)
+    widget_color: str | None = Field(None, pattern=r"^#[0-9a-fA-F]{6}$")
+    widget_greeting: str | None = Field(None, max_length=300)
     sms_number: str | None = Field(None, max_length=40)
     staff_alert_channel: Literal["sms", "email"] | None = None
 
@@ -71,14 +78,28 @@ class BusinessSettingsUpdate(BaseModel):
             return None
         out = []
         for origin in value:
-            normal = normalize_origin(origin)
-            if normal is None or normal.rstrip("/") != origin.strip().rstrip("/").lower():
+            normal, parts = normalize_origin(origin), urlsplit(origin.strip())
+            if normal is None or parts.path not in ("", "/") or parts.query or parts.fragment:
                 raise ValueError(f"{origin[:80]!r} is not a website origin like https://www.example.com")
             if normal not in out:
                 out.append(normal)
         return out
 
-    @field_validator("service_area", "safety_text", "invoice_address", "tax_number", "sms_number")
+    @field_validator("service_area_places")
+    @classmethod
+    def _places(cls, value: list[str] | None) -> list[str] | None:
+        if value is None:
+            return None
+        out = []
+        for place in value:
+            place = " ".join(place.split())
+            if len(place) > 80:
+                raise ValueError("a place is at most 80 characters")
+            if place and place.lower() not in {p.lower() for p in out}:
+                out.append(place)
+        return out
+
+    @field_validator("service_area", "safety_text", "invoice_address", "tax_number", "sms_number", "widget_greeting")
     @classmethod
     def _blank_is_none(cls, value: str | None) -> str | None:
         return value.strip() or None if value is not None else None
@@ -86,8 +107,8 @@ class BusinessSettingsUpdate(BaseModel):
 
 # Columns that may not be null: sending null for them is refused naming the field.
 REQUIRED = {"name", "timezone", "phone_region", "business_hours", "quiet_hours_start", "quiet_hours_end",
-            "booking_horizon_days", "buffer_minutes", "retention_days", "widget_allowed_origins",
-            "staff_alert_channel"}
+            "booking_horizon_days", "buffer_minutes", "retention_days", "widget_allowed_origins", "service_area_places",
+            "widget_color", "staff_alert_channel"}
 
 
 def settings_of(tenant: Tenant) -> BusinessSettings:

@@ -131,8 +131,9 @@ class TestSettings:
         assert r.json()["timezone"] == "America/Toronto" and r.json()["widget_public_key"] == owner.tenant.widget_public_key
         r = await client.patch("/api/v1/settings", headers=owner.headers, json={
             "name": "Birch Plumbing", "business_hours": {"mon": [["08:00", "12:00"], ["13:00", "18:00"]]},
-            "widget_allowed_origins": ["https://birch.example", "http://localhost:8080"], "buffer_minutes": 15,
-            "sms_number": "+1 416 555 0100", "safety_text": "Shut the main water valve.", "tax_number": "123456789RT0001"})
+            "widget_allowed_origins": ["HTTPS://Birch.example:443", "http://localhost:8080/"], "buffer_minutes": 15,
+            "sms_number": "+1 416 555 0100", "safety_text": "Shut the main water valve.", "tax_number": "123456789RT0001",
+            "widget_color": "#118844", "widget_greeting": "Hi from Birch!"})
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["business_hours"] == {"mon": [["08:00:00", "12:00:00"], ["13:00:00", "18:00:00"]]}
@@ -140,11 +141,13 @@ class TestSettings:
         assert body["widget_allowed_origins"] == ["https://birch.example", "http://localhost:8080"]
         again = (await client.get("/api/v1/settings", headers=owner.headers)).json()
         assert again["name"] == "Birch Plumbing" and again["safety_text"] == "Shut the main water valve."
+        assert (again["widget_color"], again["widget_greeting"]) == ("#118844", "Hi from Birch!")
 
     @pytest.mark.parametrize("body, field", [
         ({"timezone": "Mars/Olympus"}, "timezone"), ({"widget_allowed_origins": ["birch.example"]}, "widget_allowed_origins"),
         ({"business_hours": {"mon": [["12:00", "09:00"]]}}, "business_hours"), ({"buffer_minutes": 999}, "buffer_minutes"),
-        ({"name": None}, "name"), ({"sms_number": "12"}, "sms_number")])
+        ({"name": None}, "name"), ({"sms_number": "12"}, "sms_number"), ({"widget_color": "red"}, "widget_color"),
+        ({"widget_allowed_origins": ["https://birch.example/contact"]}, "widget_allowed_origins")])
     async def test_invalid_names_the_field(self, client, owner, body, field):
         r = await client.patch("/api/v1/settings", headers=owner.headers, json=body)
         assert r.status_code == 422 and field in r.json()["error"]["message"], r.text
@@ -200,3 +203,27 @@ async def test_other_tenant_sees_none_of_it(client, owner, factory):
         "start": "2025-11-07T00:00:00Z", "end": "2025-11-08T00:00:00Z"})).status_code == 404
     assert (await client.delete(f"/api/v1/closures/{closure['id']}", headers=theirs)).status_code == 404
     assert (await client.get("/api/v1/closures", headers=theirs)).json() == []
+
+
+async def test_outside_the_service_area_gets_a_polite_answer_and_no_times(client, owner):
+    await client.post("/api/v1/technicians", headers=owner.headers, json={
+        "name": "Dana Reyes", "skills": ["Plumbing"], "working_hours": WEEK})
+    r = await client.patch("/api/v1/settings", headers=owner.headers,
+                           json={"service_area": "Toronto and Mississauga", "service_area_places": ["Toronto", "Mississauga"]})
+    assert r.json()["service_area_places"] == ["Toronto", "Mississauga"]
+    widget = {"X-Widget-Key": owner.tenant.widget_public_key}
+
+    async def chat(address: str) -> dict:
+        conversation = None
+        for message in ("My kitchen drain is clogged, can someone come tomorrow morning?", "416-555-0142",
+                        address, "Jordan Blake"):
+            r = await client.post("/api/v1/ai-agent/chat", headers=widget,
+                                  json={"conversation_id": conversation, "message": message})
+            conversation = r.json()["conversation_id"]
+        return r.json()
+
+    outside = await chat("1 King St W, Hamilton")
+    assert "outside the area we serve (Toronto and Mississauga)" in outside["response"], outside["response"]
+    assert "Shall I book" not in outside["response"] and outside["serviceRequest"] is None
+    inside = await chat("55 Queen St, Mississauga")
+    assert "Shall I book" in inside["response"], inside["response"]

@@ -141,9 +141,16 @@
     log.scrollTop = log.scrollHeight;
   }
 
+  // The business's colour (a #rrggbb the server checked) and its name on the panel, from its settings.
+  function applyLook(look) {
+    if (/^#[0-9a-fA-F]{6}$/.test(look.color || "")) { root.style.setProperty("--fbw-accent", look.color); }
+    if (look.business) { panel.querySelector("#fbw-title").textContent = look.business; }
+  }
+
   function handle(frame) {
     if (frame.type === "welcome") {
       state.token = frame.token; state.conversationId = frame.conversation_id; save();
+      applyLook(frame.look || {});
       // the business's greeting heads the conversation (shown, not stored); a new one adds starting choices
       var fresh = !state.lastSeq && !log.querySelector(".fbw-greeting");
       if (frame.greeting && fresh) { addMessage("agent", frame.greeting, "fbw-greeting"); }
