@@ -160,7 +160,19 @@ create table tenants (
     updated_at             timestamptz not null default now(),
     staff_alert_channel    text not null default 'email' check (staff_alert_channel in ('sms', 'email')),
     -- the text search configuration of the knowledge base (stemming, stop words): the business's language
-    search_language        regconfig not null default 'english'
+    search_language        regconfig not null default 'english',
+    -- said first to a customer describing a danger (gas, CO alarm, sparks); null: the default text
+    safety_text            text check (length(safety_text) between 1 and 1000),
+    -- the business as its invoices name it
+    invoice_address        text check (length(invoice_address) between 1 and 500),
+    tax_number             text check (length(tax_number) between 1 and 60),
+    -- set by the platform admin: the widget, SMS and API answer that the service is unavailable
+    suspended_at           timestamptz,
+    -- the widget's accent colour, and the line it shows when opened (before the customer writes)
+    widget_color           text not null default '#1f5fbf' check (widget_color ~ '^#[0-9a-fA-F]{6}$'),
+    widget_greeting        text check (length(widget_greeting) between 1 and 300),
+    -- cities or postal-code prefixes the agent checks an address against before offering times
+    service_area_places    text[] not null default '{}'
 );
 alter table tenants enable row level security;
 alter table tenants force row level security;
@@ -364,6 +376,19 @@ create table time_off (
 create index time_off_during on time_off using gist (tenant_id, technician_id, during);
 call apply_tenant_policies('time_off', false);
 call apply_row_triggers('time_off', false);
+
+-- A day the whole business is closed (a holiday): no technician is offered on that local date.
+create table business_closures (
+    tenant_id  uuid not null references tenants (id) on delete cascade,
+    id         uuid not null default gen_random_uuid(),
+    day        date not null,
+    reason     text check (length(reason) <= 200),
+    created_at timestamptz not null default now(),
+    primary key (tenant_id, id),
+    constraint business_closures_day_key unique (tenant_id, day)
+);
+call apply_tenant_policies('business_closures', false);
+call apply_row_triggers('business_closures', false);
 
 -- ---------------------------------------------------------------------------------------------
 -- Conversations (web chat, SMS) and their transcript
@@ -1376,12 +1401,26 @@ call apply_tenant_policies('ticket_participants', false);
 call apply_row_triggers('ticket_participants', false);
 
 -- ---------------------------------------------------------------------------------------------
+-- Platform administration: keys for /admin/v1 (all tenants), read on the admin connection only
+-- ---------------------------------------------------------------------------------------------
+
+create table platform_keys (
+    id         uuid primary key default gen_random_uuid(),
+    name       text not null check (length(name) between 1 and 100),
+    prefix     text not null,
+    key_hash   text not null unique,   -- sha256 hex of the whole key
+    created_at timestamptz not null default now(),
+    revoked_at timestamptz
+);
+
+-- ---------------------------------------------------------------------------------------------
 -- Grants for the serving role. It owns nothing; audit_log is append-only for it.
 -- ---------------------------------------------------------------------------------------------
 
 grant usage on schema public to fieldbook_app;
 grant select, insert, update, delete on all tables in schema public to fieldbook_app;
 revoke insert, update, delete, truncate on schema_meta, schema_migrations from fieldbook_app;
+revoke all on platform_keys from fieldbook_app;
 revoke update, delete, truncate on audit_log from fieldbook_app;
 revoke insert, delete, truncate on tenants from fieldbook_app;
 -- soft-deleted business records are never hard-deleted by the application

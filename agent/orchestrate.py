@@ -14,6 +14,7 @@ from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCall
 from pydantic_ai.models.function import AgentInfo, FunctionModel
 
 from agent.guided.policy import as_dict
+from domain.fields import PhoneInput
 
 
 class ExtractedInfo(BaseModel):
@@ -26,7 +27,7 @@ class ExtractedInfo(BaseModel):
 
 
 class ServiceRequestIn(BaseModel):
-    phoneNumber: str = Field(min_length=3, max_length=40)
+    phoneNumber: PhoneInput
     extractedInfo: ExtractedInfo
 
 

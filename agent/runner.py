@@ -14,6 +14,7 @@ from pydantic_ai.models import Model
 from pydantic_ai.messages import ModelMessage, ModelMessagesTypeAdapter, ModelRequest, UserPromptPart
 
 from agent.agent import TURN_LIMITS, booking_agent
+from agent.choices import QuickReply, quick_replies
 from agent.guided.nlu import Category
 from agent.guided.policy import guided_model
 from agent.routing import Routing
@@ -50,6 +51,7 @@ class Reply:
     engine: str
     tool_calls: list[str] = field(default_factory=list)
     model_requests: int = 0
+    quick_replies: list[QuickReply] = field(default_factory=list)   # the choices the text offers, as buttons
 
 
 class AgentRunner:
@@ -114,7 +116,9 @@ class AgentRunner:
                                                    role="agent", content=output)
             request = await service_request_of(conn, deps)
         log.info("agent turn: engine=%s tools=%s model_requests=%d", engine, ",".join(deps.tool_calls), requests)
-        return Reply(conversation.id, output, request, engine, list(deps.tool_calls), requests)
+        choices = quick_replies(text=output, state=conversation.state, tenant=tenant,
+                                categories=[c.name for c in vocabulary])
+        return Reply(conversation.id, output, request, engine, list(deps.tool_calls), requests, choices)
 
     async def _waiting(self, tenant: Tenant, conversation: Conversation) -> Reply:
         """The acknowledgement (with the business's hours) a customer gets while waiting for staff."""

@@ -6,8 +6,10 @@ and every route using it inherits them. `contract_openapi` then gives each opera
 
 - one response per error status, with the project's error body (`Error`) as its schema and the
   codes listed (also machine-readable as `x-error-codes`);
-- 422 VALIDATION_ERROR when it takes parameters or a body, 413 BODY_TOO_LARGE when it takes a body;
-- an "Errors:" paragraph in its description listing every status and code.
+- 422 VALIDATION_ERROR and INVALID_TEXT when it takes parameters or a body, 413 BODY_TOO_LARGE when it
+  takes a body;
+- an "Errors:" paragraph in its description listing every status and code;
+- on every plain string of the document, the text guard's rule (api/text_guard.py): no NUL.
 
 Only the REST surfaces (`/api/`, `/admin/`, `/health`) are documented: staff and widget pages are HTML
 for people, not part of the API.
@@ -25,6 +27,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi import routing
 from fastapi.routing import APIRoute
 from pydantic import BaseModel, ConfigDict
+
+from api.text_guard import CODE as TEXT_CODE, TEXT_PATTERN
 
 API_PREFIXES = ("/api/", "/admin/", "/health")
 ERROR_SCHEMA = "Error"
@@ -90,6 +94,7 @@ def route_error_codes(route: Any) -> dict[str, int]:
     flat = route.dependant
     if any(_params(d) for d in _walk(flat)) or route.body_field is not None:
         codes.setdefault("VALIDATION_ERROR", 422)
+        codes.setdefault(TEXT_CODE, 422)
     if route.body_field is not None:
         codes.setdefault("BODY_TOO_LARGE", 413)
     return codes
@@ -114,6 +119,38 @@ def _describe(description: str, codes: dict[str, int]) -> str:
              for status, names in sorted(by_status.items())]
     return f"{description.strip()}\n\n**Errors**\n\n" + "\n".join(lines) if description.strip() \
         else "**Errors**\n\n" + "\n".join(lines)
+
+
+FREE_JSON = "FreeJson"
+_FREE_REF = {"$ref": f"#/components/schemas/{FREE_JSON}"}
+# Any JSON value the text guard lets through: what an object's unnamed members and an untyped field may hold.
+FREE_JSON_SCHEMA = {
+    "description": "Any JSON value without NUL characters (the server ignores members it does not name)",
+    "anyOf": [{"type": "string", "pattern": TEXT_PATTERN}, {"type": "number"}, {"type": "boolean"},
+              {"type": "null"}, {"type": "array", "items": _FREE_REF},
+              {"type": "object", "propertyNames": {"pattern": TEXT_PATTERN}, "additionalProperties": _FREE_REF}]}
+_TYPED = {"type", "$ref", "anyOf", "oneOf", "allOf", "not", "enum", "const"}
+
+
+def _state_text_rule(node: Any) -> None:
+    """The text guard's rule (api/text_guard.py) in the document's words: every string without a stricter rule
+    of its own (pattern, format, enum) has no NUL, nor does any member name; members a model does not name,
+    and fields typed only as "any value", are FreeJson."""
+    if isinstance(node, dict):
+        if node.get("type") == "string" and not ({"pattern", "format", "enum", "const"} & node.keys()):
+            node["pattern"] = TEXT_PATTERN
+        if node.get("type") == "object":
+            node.setdefault("propertyNames", {"pattern": TEXT_PATTERN})
+            node.setdefault("additionalProperties", dict(_FREE_REF))
+        for name, member in node.get("properties", {}).items():
+            if isinstance(member, dict) and not (_TYPED & member.keys()):
+                member.update(_FREE_REF)
+        for key, value in node.items():
+            if key != "additionalProperties" or value is not True:
+                _state_text_rule(value)
+    elif isinstance(node, list):
+        for value in node:
+            _state_text_rule(value)
 
 
 def contract_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
@@ -141,6 +178,8 @@ def contract_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
             components.pop(unused, None)
         components[ERROR_SCHEMA] = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
         components.update(components[ERROR_SCHEMA].pop("$defs", {}))
+        _state_text_rule(schema)
+        components[FREE_JSON] = FREE_JSON_SCHEMA
         app.openapi_schema = schema
         return schema
 

@@ -15,6 +15,7 @@ from domain.clock import Clock
 from domain.db import Database, admin_tx, fetch_one, tenant_tx
 from domain.apikeys.service import hash_key
 from domain.live import Notifier
+from domain.platform.service import TenantSuspended
 from domain.tenants.models import Tenant
 from domain.tenants.service import TENANT_COLUMNS
 
@@ -44,7 +45,7 @@ def get_clock(request: Request) -> Clock:
 bearer = HTTPBearer(scheme_name="apiKey", description="The business's API key", auto_error=False)
 
 
-@declares(UNAUTHORIZED=401)
+@declares(UNAUTHORIZED=401, SERVICE_UNAVAILABLE=503)
 async def api_context(request: Request,
                       credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)]) -> ApiContext:
     raw = credentials.credentials if credentials is not None else ""
@@ -61,6 +62,8 @@ async def api_context(request: Request,
         raise HTTPException(401, "This API key is not valid or has been revoked.",
                             headers={"WWW-Authenticate": "Bearer"})
     tenant = Tenant.model_validate(row.model_dump(exclude={"key_id"}))
+    if tenant.suspended_at is not None:
+        raise TenantSuspended()
     return ApiContext(db=db, clock=get_clock(request), tenant=tenant, actor=f"apikey:{row.key_id}")
 
 

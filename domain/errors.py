@@ -57,17 +57,19 @@ CONSTRAINT_ERRORS: dict[str, tuple[type[DomainError], str, str]] = {
     "invoices_sent_immutable": (Conflict, "INVOICE_SENT", "This invoice has been sent and can no longer change."),
     "appointments_one_live_per_ticket": (Conflict, "TICKET_ALREADY_BOOKED",
                                          "This ticket already has a booked appointment; reschedule it instead."),
-    "tickets_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
-    "tickets_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
-    "tickets_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
-    "services_tenant_id_category_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "tickets_category_fkey": (NotFound, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "tickets_tenant_id_category_fkey": (NotFound, "UNKNOWN_CATEGORY", "Unknown service category."),
+    "tickets_tenant_id_urgency_fkey": (NotFound, "UNKNOWN_URGENCY", "Unknown urgency level."),
+    "services_tenant_id_category_fkey": (NotFound, "UNKNOWN_CATEGORY", "Unknown service category."),
     "kb_categories_slug_key": (Conflict, "DUPLICATE_SLUG", "A knowledge-base category with this slug exists."),
     "kb_sections_slug_key": (Conflict, "DUPLICATE_SLUG", "This category already has a section with this slug."),
     "kb_articles_slug_key": (Conflict, "DUPLICATE_SLUG", "An article with this slug already exists."),
     "kb_sections_tenant_id_category_id_fkey": (Invalid, "UNKNOWN_CATEGORY", "Unknown knowledge-base category."),
     "kb_articles_tenant_id_section_id_fkey": (Invalid, "UNKNOWN_SECTION", "Unknown knowledge-base section."),
     "sla_policies_urgency_key": (Conflict, "DUPLICATE_SLA_POLICY", "This urgency already has an SLA policy."),
-    "sla_policies_tenant_id_urgency_fkey": (Invalid, "UNKNOWN_URGENCY", "Unknown urgency level."),
+    "sla_policies_tenant_id_urgency_fkey": (NotFound, "UNKNOWN_URGENCY", "Unknown urgency level."),
+    "business_closures_day_key": (Conflict, "DUPLICATE_CLOSURE", "The business is already closed on that date."),
+    "technicians_tenant_id_staff_user_id_fkey": (NotFound, "UNKNOWN_STAFF_USER", "Unknown staff member."),
 }
 
 
@@ -84,5 +86,5 @@ def translate(exc: psycopg.Error) -> DomainError | None:
     if isinstance(exc, pg_errors.ExclusionViolation):
         return Conflict("This overlaps an existing record.", code="OVERLAP")
     if isinstance(exc, pg_errors.ForeignKeyViolation):
-        return Invalid("A referenced record does not exist.", code="UNKNOWN_REFERENCE")
+        return NotFound("A referenced record does not exist.", code="UNKNOWN_REFERENCE")
     return Invalid("The data breaks a rule of the database.", code="CONSTRAINT_VIOLATION")

@@ -2,7 +2,7 @@
 
 An event is only a hint: a subscriber re-reads what it shows from the database, so a lost or duplicated
 event costs a refresh, never a wrong screen. `LocalNotifier` reaches subscribers in this process;
-a LISTEN/NOTIFY notifier with the same two methods carries events between server processes.
+`domain.live_postgres.PostgresNotifier`, with the same two methods, carries them between server processes.
 """
 
 from __future__ import annotations
@@ -39,6 +39,11 @@ class LocalNotifier:
             if queue.full():   # a subscriber that stopped reading loses old hints, not new ones
                 queue.get_nowait()
             queue.put_nowait(event)
+
+    def publish_everywhere(self, event: dict[str, Any]) -> None:
+        """One event to every subscriber of every tenant (after hints may have been lost: refresh)."""
+        for tenant_id, topic in list(self._queues):
+            self.publish(tenant_id, topic, event)
 
     @asynccontextmanager
     async def subscribe(self, tenant_id: UUID, topics: list[str]) -> AsyncIterator[asyncio.Queue]:

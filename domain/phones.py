@@ -11,20 +11,31 @@ import phonenumbers
 from domain.errors import Invalid
 
 
+class InvalidPhone(Invalid):
+    """Not a phone number in service in the business's region.
+
+    The API's document states the shape of a phone field (digits and `+ ( ) . -`), but which numbers
+    exist is numbering-plan data no schema can hold; like other refusals by data the document cannot
+    know (an unknown category, a taken slot), the API answers it with 409, so a well-formed request
+    is never a 422."""
+    status_code = 409
+    code = "INVALID_PHONE"
+
+
 @lru_cache(maxsize=4096)
 def normalize_phone(raw: str, region: str = "US") -> str:
     """The E.164 form of `raw` ("416-555-1234" -> "+14165551234"); Invalid when it is not a real number."""
     text = (raw or "").strip()
     if not text:
-        raise Invalid("A phone number is required.", code="INVALID_PHONE")
+        raise InvalidPhone("A phone number is required.")
     if len(text) > 40:
-        raise Invalid("That does not look like a phone number.", code="INVALID_PHONE")
+        raise InvalidPhone("That does not look like a phone number.")
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException:
-        raise Invalid("That does not look like a phone number.", code="INVALID_PHONE") from None
+        raise InvalidPhone("That does not look like a phone number.") from None
     if not phonenumbers.is_valid_number(number):
-        raise Invalid("That phone number is not valid; include the area code.", code="INVALID_PHONE")
+        raise InvalidPhone("That phone number is not valid; include the area code.")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -10,16 +10,20 @@ from fastapi import FastAPI
 
 from api.answers import contract_openapi
 from api.errors import install_error_handlers
+from api.text_guard import TextGuard
 from api.widget_cors import WidgetCors
 from agent.routing import route_models
 from agent.runner import AgentRunner
 from api.routes import agent as agent_routes
-from api.routes import (catalog, contact_details, contacts, conversations, equipment, health, kb, messages, metrics,
-                        privacy, records, reports, scheduling, tickets, webhooks)
+from api.routes import admin as admin_routes
+from api.routes import (catalog, catalog_setup, contact_details, contacts, conversations, equipment, health, kb,
+                        messages, metrics, privacy, records, reports, scheduling, team, technicians_setup, tickets,
+                        webhooks)
 from domain.attachments.storage import LocalStorage
 from domain.clock import Clock
 from domain.db import Database
-from domain.live import LocalNotifier, Notifier
+from domain.live import Notifier
+from domain.live_postgres import PostgresNotifier
 from fieldbook import __version__
 from fieldbook.jobs_setup import build_job_runner
 from fieldbook.request_log import RequestLogMiddleware
@@ -36,7 +40,8 @@ log = logging.getLogger(__name__)
 ROUTERS = [health.router, contacts.router, contact_details.router, equipment.router, tickets.router, catalog.router,
            records.router, scheduling.router, messages.router, webhooks.router, privacy.router, widget_pages.router,
            widget_ws.router, widget_downloads.router, sms_routes.router, agent_routes.router, kb.router,
-           reports.router, metrics.router, conversations.router]
+           reports.router, metrics.router, conversations.router, technicians_setup.router, catalog_setup.router,
+           team.router, admin_routes.router]
 
 
 def build_runner(settings: Settings, db: Database, clock: Clock, live: Notifier | None = None) -> AgentRunner:
@@ -53,6 +58,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         await db.open()
+        await app.state.live.start()
         log.info("agent engine: %s", app.state.agent_engine)
         jobs = build_job_runner(settings, db, app.state.clock) if settings.jobs_enabled else None
         if jobs is not None:
@@ -62,6 +68,7 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
         finally:
             if jobs is not None:
                 await jobs.stop()
+            await app.state.live.stop()
             await db.close()
             app.state.telemetry.flush()
 
@@ -70,12 +77,13 @@ def create_app(settings: Settings, db: Database, clock: Clock | None = None) -> 
     app.state.telemetry = configure_telemetry(settings)
     app.state.db = db
     app.state.clock = clock or Clock(settings.fieldbook_clock)
-    app.state.live = LocalNotifier()   # one process; a LISTEN/NOTIFY notifier would span several
+    app.state.live = PostgresNotifier(db.app_pool.conninfo)   # staff replies reach widgets on every process
     app.state.agent_runner = build_runner(settings, db, app.state.clock, app.state.live)
     app.state.agent_engine = app.state.agent_runner.engine
     # job photos: local disk under the data folder (domain/attachments/storage.py is the interface)
     app.state.storage = LocalStorage(settings.fieldbook_data_dir / "files")
     install_error_handlers(app)
+    app.add_middleware(TextGuard)         # innermost: its refusals are logged like any answer
     app.add_middleware(RequestLogMiddleware)
     app.add_middleware(WidgetCors)
     for router in ROUTERS:

@@ -120,26 +120,55 @@ def _demo_origins(base: str, port: int) -> list[str]:
 
 def cmd_tenant_create(args: argparse.Namespace) -> int:
     from domain.apikeys.service import create_api_key
-    from domain.db import admin_tx, tenant_tx
+    from domain.clock import Clock
+    from domain.db import admin_tx
+    from domain.staff.service import StaffUserCreate, create_staff_user
     from domain.tenants.models import TenantCreate
     from domain.tenants.service import create_tenant
     from fieldbook.runtime import open_database, prepare_database
+    from pydantic import ValidationError
+
+    from domain.errors import DomainError
+    from staff.invitations import invitation
 
     settings = _settings(require_secret=False)
-    data = TenantCreate(name=args.name, slug=args.slug, timezone=args.timezone, phone_region=args.region,
-                        sms_number=args.sms_number, widget_allowed_origins=args.origin or [])
+    try:
+        data = TenantCreate(name=args.name, slug=args.slug, timezone=args.timezone, phone_region=args.region,
+                            sms_number=args.sms_number, widget_allowed_origins=args.origin or [])
+        owner = (StaffUserCreate(email=args.owner_email, name=args.owner_name or args.owner_email.split("@")[0],
+                                 role="owner") if args.owner_email else None)
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        print(f"fieldbook: {problems}", file=sys.stderr)
+        return 2
     urls, _ = prepare_database(settings)
 
     async def run() -> None:
         async with open_database(urls) as db:
+            # one transaction: a failure (a taken slug or address) leaves no half-made business
             async with admin_tx(db) as conn:
                 tenant = await create_tenant(conn, data)
-            async with tenant_tx(db.app_pool, tenant.id, "cli") as conn:
+                await conn.execute("select set_config('app.tenant_id', %s, true), set_config('app.actor', 'cli', true)",
+                                   (str(tenant.id),))
                 _, raw = await create_api_key(conn, tenant_id=tenant.id, name="initial")
+                invite = None
+                if owner is not None:
+                    user = await create_staff_user(conn, tenant_id=tenant.id, data=owner)
+                    invite = await invitation(conn, settings, business=tenant.name, user=user,
+                                              now=Clock(settings.fieldbook_clock).now())
         print(f"tenant {tenant.slug} created: id {tenant.id}\n  widget key {tenant.widget_public_key}\n"
               f"  API key    {raw}   (shown once; store it now)")
+        if invite is not None and settings.smtp_host:
+            await invite.send(settings)
+            print(f"  owner      {invite.to}: sign-in link emailed (valid 24 hours, once)")
+        elif invite is not None:   # no SMTP: whoever runs the command hands the link over
+            print(f"  owner      {invite.to}: sign-in link (valid 24 hours, once):\n  {invite.url}")
 
-    asyncio.run(run())
+    try:
+        asyncio.run(run())
+    except DomainError as exc:
+        print(f"fieldbook: {exc.message}", file=sys.stderr)
+        return 2
     return 0
 
 
@@ -165,6 +194,24 @@ def cmd_apikey_create(args: argparse.Namespace) -> int:
         return 0
 
     return asyncio.run(run())
+
+
+def cmd_admin_key_create(args: argparse.Namespace) -> int:
+    from domain.db import admin_tx
+    from domain.platform.service import create_platform_key
+    from fieldbook.runtime import open_database, prepare_database
+
+    settings = _settings(require_secret=False)
+    urls, _ = prepare_database(settings)
+
+    async def run() -> None:
+        async with open_database(urls) as db:
+            async with admin_tx(db) as conn:
+                _, raw = await create_platform_key(conn, name=args.name)
+        print(f"platform key: {raw}   (shown once; it administers every tenant through /admin/v1)")
+
+    asyncio.run(run())
+    return 0
 
 
 def cmd_bench_extraction(args: argparse.Namespace) -> int:
@@ -202,7 +249,8 @@ def cmd_bench_channels(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from fieldbook.bench.channels import run
-    return run(out=Path(args.out), conversations=args.conversations, sms_requests=args.sms_requests)
+    return run(out=Path(args.out), conversations=args.conversations, sms_requests=args.sms_requests,
+               open_conversations=args.open_conversations)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -234,13 +282,15 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(func=cmd_chat)
 
     tenant = sub.add_parser("tenant", help="tenant administration").add_subparsers(dest="tenant_command", required=True)
-    tc = tenant.add_parser("create", help="create a tenant and its first API key")
+    tc = tenant.add_parser("create", help="create a tenant, its first API key and (with --owner-email) its owner")
     tc.add_argument("--name", required=True)
     tc.add_argument("--slug", required=True)
     tc.add_argument("--timezone", default="America/Toronto")
     tc.add_argument("--region", default="US", help="default phone region (ISO country code)")
     tc.add_argument("--sms-number", default=None, help="the tenant's Twilio number, E.164")
     tc.add_argument("--origin", action="append", help="allowed widget origin (repeatable)")
+    tc.add_argument("--owner-email", default=None, help="the owner's email: they get a sign-in link")
+    tc.add_argument("--owner-name", default=None, help="the owner's name (default: the email's local part)")
     tc.set_defaults(func=cmd_tenant_create)
 
     apikey = sub.add_parser("apikey", help="API keys").add_subparsers(dest="apikey_command", required=True)
@@ -249,6 +299,12 @@ def build_parser() -> argparse.ArgumentParser:
     ac.add_argument("--name", default="cli")
     ac.set_defaults(func=cmd_apikey_create)
 
+    admin_key = sub.add_parser("admin-key", help="platform keys (/admin/v1: all tenants)").add_subparsers(
+        dest="admin_key_command", required=True)
+    akc = admin_key.add_parser("create", help="create a platform key and print it once")
+    akc.add_argument("--name", default="admin")
+    akc.set_defaults(func=cmd_admin_key_create)
+
     bench = sub.add_parser("bench", help="benchmarks").add_subparsers(dest="bench_command", required=True)
     be = bench.add_parser("extraction", help="precision and recall of the close-out extractor: rules, and the model when LLM_* is set")
     be.add_argument("--out", default=None, help="write the JSON report here")
@@ -256,6 +312,8 @@ def build_parser() -> argparse.ArgumentParser:
     bc = bench.add_parser("channels", help="websocket conversations to a booking vs a bare echo; SMS webhook rate")
     bc.add_argument("--out", required=True, help="JSON file to write the figures to")
     bc.add_argument("--conversations", type=int, default=200, help="concurrent widget conversations")
+    bc.add_argument("--open-conversations", type=int, default=200,
+                    help="conversations whose customers pause 2-5 s before each message (open loop)")
     bc.add_argument("--sms-requests", type=int, default=300, help="signed SMS webhook requests")
     bc.set_defaults(func=cmd_bench_channels)
     bs = bench.add_parser("scheduling", help="availability latency, booking throughput vs pgbench, the race")

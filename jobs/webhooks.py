@@ -82,7 +82,7 @@ async def _post(http: httpx.AsyncClient, request: WebhookRequest, timeout: float
     url = httpx.URL(request.url)
     try:
         addresses = await _addresses(url)
-    except OSError as exc:
+    except (OSError, UnicodeError) as exc:   # UnicodeError: a label IDNA cannot encode (e.g. over 63 characters)
         return None, f"DNS: {type(exc).__name__}"
     if not allow_private and any(map(is_private_address, addresses)):
         return None, "refused: the host resolves to a private or loopback address"

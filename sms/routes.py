@@ -25,6 +25,7 @@ from sms.conversation import answer
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["sms"])
+UNAVAILABLE = "This service is unavailable right now. Please try again later."
 
 
 def twiml(text: str) -> Response:
@@ -55,6 +56,8 @@ async def twilio_webhook(request: Request) -> Response:
     tenant = await _tenant_for(request, params["To"])
     if tenant is None:
         return JSONResponse(error_body("UNKNOWN_NUMBER", "No business uses this number."), status_code=404)
+    if tenant.suspended_at is not None:   # the platform suspended the business: no agent, no records
+        return twiml(UNAVAILABLE)
     sender = normalize_phone(params["From"], tenant.phone_region)
 
     pool = request.app.state.db.app_pool

@@ -91,6 +91,8 @@ def equipment_from_form(form: dict[str, str]) -> list[EquipmentCreate]:
         values = {f: form.get(f"equip-{n}-{f}", "").strip() for f in EQUIPMENT_FIELDS}
         if form.get(f"equip-{n}-keep") != "on" or not values["type"]:
             continue
+        if values["install_year"].isdigit():   # forms send text; the model takes a JSON integer
+            values["install_year"] = int(values["install_year"])
         try:
             out.append(EquipmentCreate(**{k: v for k, v in values.items() if v}))
         except ValidationError:

@@ -80,8 +80,9 @@ async def book(staff: Staff, form: Form):
     staff.require_dispatch()
     tech, _, start = form.get("slot", "").partition("|")
     try:
+        minutes = form.get("minutes", "").strip()   # forms send text; the model takes a JSON integer
         data = AppointmentCreate(ticket_id=form.get("ticket_id", ""), technician_id=tech, start=start,
-                                 duration_minutes=form.get("minutes") or 60)
+                                 duration_minutes=int(minutes) if minutes.isdigit() else 60)
     except ValidationError:
         raise Invalid("Choose a ticket, a free slot and a length in 15-minute steps.",
                       code="VALIDATION_ERROR") from None

@@ -19,6 +19,7 @@ from domain.notes.service import list_ticket_notes
 from domain.sla.service import SLA_WORDS, one_ticket_metrics
 from domain.surveys.service import ticket_survey
 from domain.taxes.service import list_tax_rates
+from domain.tenants.checklist import setup_progress
 from domain.tickets_work import card, service
 from domain.tickets_work.models import DayJob
 from staff.forms import value_text
@@ -37,6 +38,12 @@ def _shown_day(staff: StaffContext, day: str | None) -> date:
 
 @router.get("/")
 async def home(staff: Staff):
+    """An owner whose business is not set up yet starts at the checklist; then owners and dispatchers at the
+    board, technicians at their day."""
+    if staff.session.role == "owner":
+        async with staff.tx() as conn:
+            if not (await setup_progress(conn, tenant=staff.tenant)).complete:
+                return redirect("/staff/setup")
     return redirect("/staff/board" if staff.session.dispatches else "/staff/day")
 
 

@@ -140,6 +140,10 @@ class StaffContext:
         if not self.session.dispatches:
             raise Forbidden("Only owners and dispatchers can open this page.")
 
+    def require_owner(self) -> None:
+        if self.session.role != "owner":
+            raise Forbidden("Only the business's owners can open this page.")
+
 
 async def staff_context(request: Request) -> StaffContext:
     parsed = split_token(request.cookies.get(cookie_name(request, "fieldbook_session")))

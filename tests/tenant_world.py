@@ -37,6 +37,8 @@ RECIPES: dict[str, str] = {
                         values (%(t)s, %(technicians)s, 1, '09:00', '17:00') returning id""",
     "time_off": """insert into time_off (tenant_id, technician_id, during)
                    values (%(t)s, %(technicians)s, tstzrange(now(), now() + interval '1 hour')) returning id""",
+    "business_closures": """insert into business_closures (tenant_id, day, reason)
+                            values (%(t)s, current_date + %(n)s, 'Holiday') returning id""",
     "conversations": """insert into conversations (tenant_id, channel, contact_id, assigned_to)
                         values (%(t)s, 'web', %(contacts)s, %(staff_users)s) returning id""",
     "conversation_messages": """insert into conversation_messages (tenant_id, conversation_id, role, content,

@@ -1,4 +1,5 @@
-"""Two `fieldbook serve` processes on one database: one turn at a time per conversation, jobs run once."""
+"""Two `fieldbook serve` processes on one database: one turn at a time per conversation, a staff reply reaches
+a widget connected to the other process, jobs run once."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from twilio.request_validator import RequestValidator
 import fieldbook.demo
 from domain.db import fetch_dicts, tenant_tx
 from tests.processes import FieldbookProcess
+from tests.web_widget.conftest import WidgetClient
 
 pytestmark = pytest.mark.slow
 
@@ -96,3 +98,22 @@ def test_serve_with_workers(database, tmp_path):
     output = server.stop(signal.SIGTERM)
     assert answers == {"ok"}
     assert output.count("Finished server process") == 2   # both workers shut down cleanly
+
+
+async def test_a_staff_reply_reaches_a_widget_on_another_process(servers, db, demo):
+    widget = await WidgetClient.connect(servers[1].url, origin=BASE)
+    try:
+        await asyncio.wait_for(widget.until("welcome"), 20)
+        await widget.say("My furnace is making a loud banging noise")
+        async with tenant_tx(db.app_pool, demo.tenant.id, "test") as conn:
+            rows = await fetch_dicts(conn, "select id from conversations where channel = 'web'")
+        [conversation] = rows
+        async with httpx.AsyncClient(timeout=30) as http:
+            answer = await http.post(f"{servers[0].url}/api/v1/conversations/{conversation['id']}/messages",
+                                     json={"content": "Hi, this is Sam from dispatch. Is the furnace still on?"},
+                                     headers={"Authorization": f"Bearer {demo.api_key}"})
+        assert answer.status_code == 201, answer.text
+        frame = await asyncio.wait_for(widget.until("reply"), 20)
+        assert frame["role"] == "staff" and "Sam from dispatch" in frame["text"]
+    finally:
+        await widget.close()

@@ -17,6 +17,7 @@ from domain.scheduling.tickets import ticket_context
 from domain.contacts.addresses import list_addresses
 from domain.tickets.lifecycle import update_ticket
 from domain.tickets.models import TicketUpdate
+from domain.tenants.area import in_service_area
 from domain.tickets.service import get_ticket, get_ticket_by_code
 from tools.deps import AgentDeps
 from tools.handoff import call_staff
@@ -104,6 +105,8 @@ async def find_appointment_options(ctx: RunContext[AgentDeps], ticket_code: str,
         ticket = await own_ticket(deps, conn, ticket_code)
         if ticket is None:
             return OptionsResult(error="UNKNOWN_TICKET", message="Use a ticket code from this conversation.")
+        if not in_service_area(ticket.service_address, deps.tenant.service_area_places):
+            return outside_area(deps, ticket.code)
         try:
             options, matched = await search_options(deps, conn, ticket, when)
         except DomainError as exc:
@@ -137,6 +140,9 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
         async with deps.tx() as conn:
             ticket = await get_ticket(conn, ticket_id=UUID(chosen["ticket_id"]))
             ticket = await with_address_on_file(deps, conn, ticket)
+            if not in_service_area(ticket.service_address, deps.tenant.service_area_places):
+                return BookingResult(error="OUTSIDE_SERVICE_AREA", ticket_code=ticket.code,
+                                     message=outside_area(deps, ticket.code).message)
             appointment = await scheduling.book(
                 conn, tenant=deps.tenant, ticket_id=ticket.id, technician_id=UUID(chosen["technician_id"]),
                 start=start, duration_minutes=int((end - start) / timedelta(minutes=1)), now=deps.now(),
@@ -156,6 +162,13 @@ async def book_appointment(ctx: RunContext[AgentDeps], option_id: str) -> Bookin
     return BookingResult(booked=True, ticket_code=ticket.code, technician=appointment.technician_name,
                          start=local_label(appointment.start, deps), end=local_label(appointment.end, deps),
                          address=ticket.service_address, confirmation_sms=queued)
+
+
+def outside_area(deps: AgentDeps, ticket_code: str) -> OptionsResult:
+    """The address is not in the places the business serves: no times are offered (the request is kept)."""
+    area = deps.tenant.service_area or ", ".join(deps.tenant.service_area_places)
+    return OptionsResult(error="OUTSIDE_SERVICE_AREA", ticket_code=ticket_code,
+                         message=f"That address is outside the area we serve ({area}); no time can be booked there.")
 
 
 async def with_address_on_file(deps: AgentDeps, conn, ticket):

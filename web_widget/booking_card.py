@@ -22,8 +22,12 @@ def _clock(value: datetime) -> str:
     return f"{value.hour % 12 or 12}:{value:%M} {'AM' if value.hour < 12 else 'PM'}"
 
 
-def booking_card(service_request: dict[str, Any] | None, tenant: Tenant, resume_token: str) -> dict[str, Any] | None:
-    """The card for the conversation's latest booking (from the agent's serviceRequest), or None."""
+def booking_card(service_request: dict[str, Any] | None, tenant: Tenant, resume_token: str,
+                 service_names: dict[str, str] | None = None) -> dict[str, Any] | None:
+    """The card for the conversation's latest booking (from the agent's serviceRequest), or None.
+
+    `service_names` maps category keys to the business's names for them ("HVAC" -> "Heating & Cooling").
+    """
     if not service_request or not service_request.get("appointment"):
         return None
     appointment = service_request["appointment"]
@@ -33,7 +37,7 @@ def booking_card(service_request: dict[str, Any] | None, tenant: Tenant, resume_
     start, end = datetime.fromisoformat(appointment["start"]), datetime.fromisoformat(appointment["end"])
     return {
         "ticket_code": ticket["code"],
-        "service": ticket["service_category"],
+        "service": (service_names or {}).get(ticket["service_category"], ticket["service_category"]),
         "technician": (service_request.get("technician") or {}).get("name"),
         "when": local_when(start, end, tenant),
         "address": appointment.get("address"),

@@ -18,8 +18,10 @@ from uuid import UUID
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 
+from agent.choices import starting_choices
 from agent.runner import AgentRunner
 from agent.service_request import service_request_of
+from domain.categories.service import list_categories
 from domain.conversations import service as conversations
 from domain.conversations.models import customer_side_role
 from domain.db import admin_tx, tenant_tx
@@ -31,6 +33,7 @@ from tools.deps import AgentDeps
 from domain.tenants.origins import origin_allowed
 from web_widget.access import issue_resume_token, read_resume_token
 from web_widget.booking_card import booking_card
+from web_widget.brand import greeting
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -70,6 +73,9 @@ async def widget_socket(websocket: WebSocket, key: str = "") -> None:
         await websocket.close(code=POLICY_VIOLATION)
         return
     await websocket.accept()
+    if tenant.suspended_at is not None:
+        await _reject(websocket, "SERVICE_UNAVAILABLE", "This service is unavailable right now.")
+        return
     try:
         session = await open_session(websocket, tenant)
         if session is not None:
@@ -100,8 +106,12 @@ async def open_session(websocket: WebSocket, tenant: Tenant) -> Session | None:
     session = Session(websocket, tenant, conversation_id, token)
     after = hello.get("after_seq") if isinstance(hello.get("after_seq"), int) else 0
     missed = await _transcript_after(session, max(after, 0))
-    await session.send({"type": "welcome", "conversation_id": str(conversation_id), "token": token,
-                        "messages": missed})
+    welcome = {"type": "welcome", "conversation_id": str(conversation_id), "token": token, "messages": missed,
+               "look": {"color": tenant.widget_color, "business": tenant.name}}
+    if after <= 0:   # a page showing nothing yet: the greeting first, and starting choices if nothing was said
+        welcome |= {"greeting": greeting(tenant),
+                    "quick_replies": [] if missed else [c.model_dump() for c in starting_choices()]}
+    await session.send(welcome)
     card = await _current_card(session)
     if card:
         await session.send({"type": "booking", "booking": card})
@@ -142,16 +152,38 @@ async def _current_card(session: Session) -> dict[str, Any] | None:
         deps = AgentDeps(db=app.state.db, tenant=session.tenant, conversation=conversation, clock=runner.clock,
                          secret=runner.secret)
         request = await service_request_of(conn, deps)
-    return booking_card(request, session.tenant, session.token)
+        names = await _service_names(conn)
+    return booking_card(request, session.tenant, session.token, names)
 
 
-async def send_new_lines(session: Session) -> None:
-    """Every transcript line after the last one sent: the customer's own as an `ack`, the rest as `reply`."""
+async def _service_names(conn) -> dict[str, str]:
+    """The business's names for its service categories: the card says "Heating & Cooling", not "HVAC"."""
+    return {c.key: c.name for c in await list_categories(conn, active_only=False)}
+
+
+async def _card(session: Session, request: dict[str, Any] | None) -> dict[str, Any] | None:
+    if not request:
+        return None
+    async with tenant_tx(session.websocket.app.state.db.app_pool, session.tenant.id, "widget") as conn:
+        names = await _service_names(conn)
+    return booking_card(request, session.tenant, session.token, names)
+
+
+async def send_new_lines(session: Session, quick_replies: list[dict[str, str]] | None = None) -> None:
+    """Every transcript line after the last one sent: the customer's own as an `ack`, the rest as `reply`.
+
+    The turn's choices (`quick_replies`) ride on its last reply, the one that offers them.
+    """
     async with session.lines_lock:
-        for line in await _transcript_after(session, session.last_seq):
+        lines = await _transcript_after(session, session.last_seq)
+        last_reply = max((i for i, line in enumerate(lines) if line["role"] != "customer"), default=None)
+        for i, line in enumerate(lines):
             # the page already shows what the customer typed: acknowledge its number, send the rest
-            await session.send({"type": "ack", "seq": line["seq"]} if line["role"] == "customer"
-                               else line | {"type": "reply"})
+            if line["role"] == "customer":
+                await session.send({"type": "ack", "seq": line["seq"]})
+            else:
+                choices = quick_replies if i == last_reply and quick_replies else []
+                await session.send(line | {"type": "reply", "quick_replies": choices})
 
 
 async def push_live(session: Session) -> None:
@@ -194,9 +226,9 @@ async def _converse(session: Session) -> None:
             await session.send({"type": "error", "code": "AGENT_ERROR",
                                 "message": "Sorry, something went wrong. Your message is saved; please try again."})
             continue
-        await send_new_lines(session)
+        await send_new_lines(session, [c.model_dump() for c in reply.quick_replies])
         await session.send({"type": "done"})   # the turn is over (waiting for staff may bring no line at all)
-        card = booking_card(reply.service_request, session.tenant, session.token)
+        card = await _card(session, reply.service_request)
         if card:
             await session.send({"type": "booking", "booking": card})
 

@@ -121,12 +121,15 @@ class GuidedPolicy:
             return self.ask("phone")
         if g["notes"]:
             return self.ask("need")
-        return self.say(replies.GREETING + " " + replies.question("need"), awaiting="need")
+        greeting = replies.GREETING.format(services=replies.services_text([c.name for c in self.vocabulary]))
+        return self.say(greeting + " " + replies.question("need"), awaiting="need")
 
     def _booking_step(self) -> ToolCallPart | TextPart:
         g = self.g
         if not g["needs"]:
-            return self.ask("need_again" if g["awaiting"] == "need" else "need")
+            if g["awaiting"] == "need":
+                return self.ask("need_again", services=replies.services_text([c.name for c in self.vocabulary]))
+            return self.ask("need")
         for need in g["needs"]:
             if need["ticket"] is None or need["dirty"]:
                 return self.call("record_service_request", category=need["category"],
@@ -219,10 +222,14 @@ class GuidedPolicy:
                           "technicians": [o["technician"] for o in result["options"]],
                           "matched": result.get("matched_request", True), "for": g.get("target")}
             return
+        outside = result.get("error") == "OUTSIDE_SERVICE_AREA"
         for need in g["needs"]:
             if need["ticket"] == result.get("ticket_code"):
                 need["done"] = True
-                g["notes"].append(replies.NO_TIME.format(category=need["label"], ticket=need["ticket"]))
+                tenant = self.deps.tenant
+                g["notes"].append(replies.OUTSIDE_AREA.format(
+                    area=tenant.service_area or ", ".join(tenant.service_area_places), ticket=need["ticket"])
+                    if outside else replies.NO_TIME.format(category=need["label"], ticket=need["ticket"]))
 
     def _learn_book_appointment(self, result: dict[str, Any]) -> None:
         g = self.g

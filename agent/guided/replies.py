@@ -7,8 +7,7 @@ from typing import Any
 
 QUESTIONS = {
     "need": "What can we help you with today?",
-    "need_again": "Which kind of service do you need: heating and cooling, plumbing, electrical, landscaping or "
-                  "general contracting?",
+    "need_again": "Which kind of service do you need: {services}?",
     "phone": "Can I get your phone number, please?",
     "problem": "Can you describe the {category} issue?",
     "when": "When would you like a technician to come?",
@@ -21,8 +20,7 @@ QUESTIONS = {
     "move_when": "When would you like to move it to?",
 }
 
-GREETING = "Hi! I can book a technician for heating and cooling, plumbing, electrical, landscaping or general " \
-           "contracting, and answer questions about our hours and prices."
+GREETING = "Hi! I can book a technician for {services}, and answer questions about our hours and prices."
 DECLINE = "Sorry, I can't help with that. I can book a service visit, or answer questions about our hours, " \
           "service area and prices."
 BAD_PHONE = "That doesn't look like a complete phone number; please include the area code."
@@ -33,8 +31,18 @@ NO_TIME = "I couldn't find free time soon for the {category} request, so I've ke
 HANDED_OFF = "I've asked a member of our team to call you back at {phone} (reference {ticket}). They'll take " \
              "it from here."
 TAKEN = "Sorry, that time was just taken."
+OUTSIDE_AREA = "I'm sorry, that address is outside the area we serve ({area}), so I can't book a visit there. " \
+               "I've kept your request as {ticket} in case our team can suggest someone."
 EMERGENCY = "I'm sorry to hear that! Let's get someone out to you right away."
 ANYTHING_ELSE = "Is there anything else I can help you with?"
+
+
+def services_text(names: list[str]) -> str:
+    """The business's categories as a customer reads them: "heating and cooling, plumbing or electrical"
+    (each business has its own: a pool company's greeting names pools, not furnaces)."""
+    words = [" ".join(w if w.isupper() and len(w) > 1 else w.lower() for w in n.replace("&", "and").split())
+             for n in names] or ["service visits"]
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
 
 
 def question(key: str, **values: Any) -> str:
@@ -42,15 +50,19 @@ def question(key: str, **values: Any) -> str:
 
 
 def offer_text(offer: dict[str, Any], category: str, several: bool) -> str:
-    """The best option as a yes/no question, the others as numbered alternatives."""
+    """One option as a yes/no question; several as a list numbered from 1, the first one proposed.
+
+    Every option carries its number, so a reply of "2" (or a tapped button) is never ambiguous, on SMS too.
+    """
     labels, techs = offer["labels"], offer["technicians"]
     lead = "" if offer.get("matched", True) else "Nothing was free at that time; the nearest I have: "
     subject = f" for the {category} visit" if several else ""
-    text = f"{lead}{techs[0]} can come {labels[0]}{subject}. Shall I book that?"
-    if len(labels) > 1:
-        others = "; ".join(f"{i}) {techs[i - 1]}, {labels[i - 1]}" for i in range(2, len(labels) + 1))
-        text += f" Or reply with the number of another time: {others}."
-    return text
+    if len(labels) == 1:
+        return f"{lead}{techs[0]} can come {labels[0]}{subject}. Shall I book that?"
+    lines = "\n".join(f"{i}) {techs[i - 1]}, {labels[i - 1]}" for i in range(1, len(labels) + 1))
+    intro = "Nothing was free at that time; the nearest times I have" if lead else "These times are free"
+    return (f"{intro}{subject}:\n{lines}\n"
+            f"Shall I book the first one? Reply yes, or the number of another time.")
 
 
 def booked_text(result: dict[str, Any]) -> str:

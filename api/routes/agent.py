@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.security import APIKeyHeader
 from pydantic import BaseModel, Field
 
+from agent.choices import QuickReply
 from agent.orchestrate import ServiceRequestIn, orchestration_model
 from agent.runner import AgentRunner
 from api.answers import declares, errors
@@ -20,6 +21,7 @@ from domain.errors import NotFound
 from domain.phones import normalize_phone
 from domain.tenants.models import Tenant
 from domain.tenants.origins import origin_allowed
+from domain.platform.service import TenantSuspended
 from domain.tenants.service import find_by_widget_key
 
 router = APIRouter(prefix="/api/v1/ai-agent", tags=["agent"])
@@ -34,6 +36,9 @@ class ChatOut(BaseModel):
     conversation_id: str
     response: str
     serviceRequest: dict[str, Any] | None
+    quick_replies: list[QuickReply] = Field(
+        default_factory=list, description="The choices the response offers, as buttons; sending a `value` as "
+                                          "the next message picks it (typing works as well)")
 
 
 def get_runner(request: Request) -> AgentRunner:
@@ -48,7 +53,7 @@ widget_key = APIKeyHeader(name="X-Widget-Key", scheme_name="widgetKey", auto_err
                           description="The business's public widget key")
 
 
-@declares(UNAUTHORIZED=401, FORBIDDEN=403)
+@declares(UNAUTHORIZED=401, FORBIDDEN=403, SERVICE_UNAVAILABLE=503)
 async def widget_tenant(request: Request, db: Db,
                         x_widget_key: Annotated[str | None, Depends(widget_key)]) -> Tenant:
     """The tenant whose public widget key was sent; a browser's Origin must be on its allow-list."""
@@ -62,6 +67,8 @@ async def widget_tenant(request: Request, db: Db,
     origin = request.headers.get("origin")
     if origin is not None and not origin_allowed(origin, tenant.widget_allowed_origins):
         raise HTTPException(403, "This origin may not use the widget.")
+    if tenant.suspended_at is not None:
+        raise TenantSuspended()
     return tenant
 
 
@@ -88,7 +95,7 @@ async def chat(body: ChatIn, tenant: WidgetTenant, runner: Runner, db: Db) -> Ch
         conversation = await runner.start(tenant, channel="web")
     reply = await runner.run_turn(tenant, conversation.id, body.message)
     return ChatOut(conversation_id=str(reply.conversation_id), response=reply.text,
-                   serviceRequest=reply.service_request)
+                   serviceRequest=reply.service_request, quick_replies=reply.quick_replies)
 
 
 class ChatLine(BaseModel):
@@ -114,7 +121,7 @@ async def chat_messages(conversation_id: str, tenant: WidgetTenant, db: Db,
     return ChatLines(messages=[ChatLine(seq=m.seq, role=customer_side_role(m.role), text=m.content) for m in rows])
 
 
-@router.post("/service-request", responses=errors(INVALID_PHONE=422))
+@router.post("/service-request", responses=errors(INVALID_PHONE=409))
 async def service_request(body: ServiceRequestIn, api: Api, runner: Runner) -> dict[str, Any]:
     """Seed 004's whole orchestration from extracted fields: lookup, ticket first, customer, options, book."""
     # the API key holder is the business itself: the phone it sends counts as verified

@@ -23,12 +23,16 @@ class TechnicianDetail(Technician):
     working_hours: list[WorkingSpan]
 
 
-@router.get("/technicians", responses=errors(UNKNOWN_CATEGORY=404))
+@router.get("/technicians")
 async def list_technicians(api: Api, skill: str | None = Query(None, max_length=60)) -> Page[Technician]:
-    """Active technicians, optionally those with one skill (a service category key)."""
+    """Active technicians, optionally those with one skill (a service category key or name; one the business
+    does not have matches nobody)."""
     async with api.tx() as conn:
         if skill is not None:
-            skill = (await categories.require_category(conn, text=skill)).key
+            category = await categories.find_category(conn, text=skill)
+            if category is None:
+                return Page(data=[])
+            skill = category.key
         return Page(data=await technicians.list_technicians(conn, skill=skill))
 
 

@@ -29,7 +29,7 @@ async def add_address(api: Api, contact_id: UUID, body: AddressCreate) -> Addres
         return await addresses.add_address(conn, tenant_id=api.tenant.id, contact_id=contact_id, data=body)
 
 
-@router.delete("/addresses/{address_id}", status_code=204, responses=errors(NOT_FOUND=404))
+@router.delete("/addresses/{address_id}", status_code=204, responses=errors(NOT_FOUND=404, TICKET_CLOSED=409))
 async def delete_address(api: Api, contact_id: UUID, address_id: UUID) -> Response:
     async with api.tx() as conn:
         await addresses.delete_address(conn, contact_id=contact_id, address_id=address_id)

@@ -9,12 +9,13 @@ from fastapi import APIRouter, Query
 
 from api.answers import errors
 from api.deps import Api, Live
+from api.params import PageCursor, PageLimit, PhoneFilter
 from domain.conversations.models import Handling
 from domain.inbox import service as inbox
 from domain.inbox.models import InboxConversation, InboxFilter, InboxMessage, StaffMessageCreate
 from domain.errors import Invalid
 from domain.live import conversation_changed
-from domain.pagination import MAX_LIMIT, Page, check_limit
+from domain.pagination import Page
 
 router = APIRouter(prefix="/api/v1/conversations", tags=["conversations"])
 
@@ -39,11 +40,9 @@ def _after_seq(cursor: str | None) -> int:
 NOT_FOUND = errors(CONVERSATION_NOT_FOUND=404)
 
 
-@router.get("", responses=errors(INVALID_PHONE=422, INVALID_CURSOR=422, INVALID_LIMIT=422))
-async def list_conversations(api: Api, state: Handling | None = None,
-                             phone: Annotated[str | None, Query(max_length=40)] = None,
-                             limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 50,
-                             cursor: str | None = None) -> Page[InboxConversation]:
+@router.get("")
+async def list_conversations(api: Api, state: Handling | None = None, phone: PhoneFilter = None,
+                             limit: PageLimit = 50, cursor: PageCursor = None) -> Page[InboxConversation]:
     """Web and SMS conversations, most recent activity first; `state` is agent, needs_staff or staff."""
     async with api.tx() as conn:
         page = await inbox.list_conversations(conn, filters=InboxFilter(state=state, phone=phone),
@@ -51,12 +50,10 @@ async def list_conversations(api: Api, state: Handling | None = None,
     return Page(data=[_contract(row) for row in page.data], next_cursor=page.next_cursor)
 
 
-@router.get("/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404, INVALID_CURSOR=422,
-                                                             INVALID_LIMIT=422))
-async def list_messages(api: Api, conversation_id: UUID, limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 200,
-                        cursor: Annotated[str | None, Query(pattern=r"^\d{1,18}$")] = None) -> Page[InboxMessage]:
+@router.get("/{conversation_id}/messages", responses=errors(CONVERSATION_NOT_FOUND=404))
+async def list_messages(api: Api, conversation_id: UUID, limit: PageLimit = 200,
+                        cursor: Annotated[str | None, Query(pattern=r"^[0-9]{1,18}$")] = None) -> Page[InboxMessage]:
     """The transcript in order, private notes included (`private: true`); roles customer, agent, staff, system."""
-    check_limit(limit)
     async with api.tx() as conn:
         lines = await inbox.transcript(conn, conversation_id=conversation_id, after_seq=_after_seq(cursor),
                                        limit=limit + 1)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from api.answers import errors
 from api.deps import Api
+from api.params import PageCursor, PageLimit
 from domain.kb import articles, categories, feedback, gaps
 from domain.kb.models import (NO_NUL, ArticleStatus, KbArticle, KbArticleCreate, KbArticleUpdate, KbCategory,
                               KbCategoryCreate, KbCategoryUpdate, KbFeedback, KbFeedbackCreate, KbGap, KbRevision,
@@ -82,10 +83,9 @@ async def delete_section(api: Api, section_id: UUID) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/articles", responses=errors(INVALID_CURSOR=422, INVALID_LIMIT=422))
+@router.get("/articles")
 async def list_articles(api: Api, status: ArticleStatus | None = None, section_id: UUID | None = None,
-                        limit: int = Query(50, ge=1, le=200), cursor: str | None = Query(None, max_length=200)
-                        ) -> Page[KbArticle]:
+                        limit: PageLimit = 50, cursor: PageCursor = None) -> Page[KbArticle]:
     """Articles in creation order, drafts included unless `status` says otherwise."""
     async with api.tx() as conn:
         return await articles.list_articles(conn, status=status, section_id=section_id, limit=limit, cursor=cursor)
@@ -191,7 +191,7 @@ async def list_gaps(api: Api, include_resolved: bool = False) -> Page[KbGap]:
         return Page(data=await gaps.list_gaps(conn, include_resolved=include_resolved))
 
 
-@router.post("/gaps/{gap_id}/resolve", responses=errors(NOT_FOUND=404, UNKNOWN_REFERENCE=422))
+@router.post("/gaps/{gap_id}/resolve", responses=errors(NOT_FOUND=404, UNKNOWN_REFERENCE=404))
 async def resolve_gap(api: Api, gap_id: UUID, article_id: UUID | None = None) -> KbGap:
     async with api.tx() as conn:
         return await gaps.resolve_gap(conn, gap_id=gap_id, article_id=article_id, now=api.clock.now())

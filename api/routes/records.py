@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response
 from api.answers import errors
 from api.deps import Api
 from domain.audit import service as audit
-from domain.audit.service import AuditEntry
+from domain.audit.service import AuditEntry, EntityType
 from domain.notes import service as notes
 from domain.notes.models import Note
 from domain.pagination import Page
@@ -28,8 +28,8 @@ async def delete_note(api: Api, note_id: UUID) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/audit/{entity_type}/{entity_id}", responses=errors(UNKNOWN_ENTITY_TYPE=404))
-async def audit_history(api: Api, entity_type: str, entity_id: UUID) -> Page[AuditEntry]:
+@router.get("/audit/{entity_type}/{entity_id}")
+async def audit_history(api: Api, entity_type: EntityType, entity_id: UUID) -> Page[AuditEntry]:
     """Every recorded change to one entity of the caller's business, oldest first."""
     async with api.tx() as conn:
         return Page(data=await audit.history(conn, entity_type=entity_type, entity_id=entity_id))

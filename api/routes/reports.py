@@ -21,7 +21,8 @@ router = APIRouter(prefix="/api/v1", tags=["reports"])
 FROM = Query(None, alias="from", pattern=BOUND_PATTERN, max_length=40,
              description="A local date (the whole day, in the business's timezone) or an instant; default 30 days ago")
 TO = Query(None, alias="to", pattern=BOUND_PATTERN, max_length=40,
-           description="A local date (included) or an instant (excluded); default today")
+           description="A local date (included) or an instant (excluded); default today. A window covers at most "
+                       "366 days: a longer one keeps its last 366; `to` before `from` is an empty window")
 
 
 def _window(api: Api, start: str | None, end: str | None) -> ReportWindow:
@@ -29,7 +30,7 @@ def _window(api: Api, start: str | None, end: str | None) -> ReportWindow:
                          now=api.clock.now())
 
 
-@router.get("/reports/summary", responses=errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422))
+@router.get("/reports/summary", responses=errors(INVALID_DATE=422))
 async def summary(api: Api, start: str | None = FROM, end: str | None = TO) -> ReportSummary:
     """Conversations and bookings by channel, time to booked, time in status, utilisation, jobs, revenue,
     cancellations and no-shows, unbooked requests by reason, knowledge gaps, satisfaction, SLA breaches."""
@@ -40,7 +41,7 @@ async def summary(api: Api, start: str | None = FROM, end: str | None = TO) -> R
 
 @router.get("/reports/summary.csv", response_class=Response,
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "One row per figure"},
-                       **errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422)})
+                       **errors(INVALID_DATE=422)})
 async def summary_as_csv(api: Api, start: str | None = FROM, end: str | None = TO) -> Response:
     """The summary as CSV (section, item, measure, value)."""
     window = _window(api, start, end)
@@ -82,7 +83,7 @@ async def ticket_survey(api: Api, ref: str) -> Survey | None:
         return await surveys.ticket_survey(conn, ticket_id=ticket.id)
 
 
-@router.get("/surveys", responses=errors(INVALID_RANGE=422, RANGE_TOO_LONG=422, INVALID_DATE=422))
+@router.get("/surveys", responses=errors(INVALID_DATE=422))
 async def list_surveys(api: Api, start: str | None = FROM, end: str | None = TO) -> Page[Survey]:
     """Satisfaction answers given in the window, newest first."""
     window = _window(api, start, end)

@@ -7,11 +7,12 @@ from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
-from pydantic import AwareDatetime, BaseModel
+from pydantic import BaseModel
 
 from api.answers import errors
 from api.deps import Api, Db
 from domain.db import admin_tx, tenant_tx
+from domain.fields import Instant
 from domain.scheduling import calendar_feed, calendar_view, service
 from domain.scheduling.models import (GRID_MINUTES, Appointment, AppointmentCreate, AppointmentOption,
                                       AppointmentReschedule, CalendarCell, TechnicianAvailability, TicketOptions)
@@ -19,8 +20,10 @@ from domain.tenants.service import get_tenant
 
 router = APIRouter(prefix="/api/v1", tags=["scheduling"])
 
-From = Annotated[AwareDatetime, Query(alias="from", description="Start, ISO 8601 with offset")]
-To = Annotated[AwareDatetime, Query(alias="to", description="End (exclusive), ISO 8601 with offset")]
+From = Annotated[Instant, Query(alias="from", description="Start, ISO 8601 with offset")]
+To = Annotated[Instant, Query(alias="to", description="End (exclusive), ISO 8601 with offset; at most 31 days "
+                                                      "after `from` (92 for appointments): a longer window is cut "
+                                                      "there, one that ends before it starts is empty")]
 
 
 class CalendarToken(BaseModel):

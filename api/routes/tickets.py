@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from api.answers import errors
 from api.deps import Api
+from api.params import PageCursor, PageLimit, PhoneFilter
 from domain.inbox import thread
 from domain.inbox.thread import ThreadItem
 from domain.notes import service as notes
@@ -18,22 +19,22 @@ from domain.workflow import service as workflow
 router = APIRouter(prefix="/api/v1/tickets", tags=["tickets"])
 
 
-def ticket_filter(status: TicketStatus | None = None, phone: str | None = Query(None, max_length=40),
+def ticket_filter(status: TicketStatus | None = None, phone: PhoneFilter = None,
                   category: str | None = Query(None, max_length=60), technician: UUID | None = None,
                   contact: UUID | None = None) -> TicketFilter:
     return TicketFilter(status=status, phone=phone, category=category, technician_id=technician, contact_id=contact)
 
 
-@router.get("", responses=errors(INVALID_PHONE=422, INVALID_CURSOR=422, INVALID_LIMIT=422))
-async def list_tickets(api: Api, filters: TicketFilter = Depends(ticket_filter), limit: int = 50,
-                       cursor: str | None = None) -> Page[Ticket]:
+@router.get("")
+async def list_tickets(api: Api, filters: TicketFilter = Depends(ticket_filter), limit: PageLimit = 50,
+                       cursor: PageCursor = None) -> Page[Ticket]:
     """Tickets by creation; `phone` in any format, `category`, `status`, `technician`, `contact`."""
     async with api.tx() as conn:
         return await service.list_tickets(conn, filters=filters, region=api.tenant.phone_region, limit=limit,
                                           cursor=cursor)
 
 
-@router.post("", status_code=201, responses=errors(UNKNOWN_CATEGORY=404, UNKNOWN_URGENCY=404, UNKNOWN_CONTACT=404, INVALID_PHONE=422))
+@router.post("", status_code=201, responses=errors(UNKNOWN_CATEGORY=404, UNKNOWN_URGENCY=404, UNKNOWN_CONTACT=404, INVALID_PHONE=409))
 async def create_ticket(api: Api, body: TicketCreate) -> Ticket:
     """A service request; a phone number and a category are enough (no contact needed)."""
     async with api.tx() as conn:

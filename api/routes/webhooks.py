@@ -5,6 +5,7 @@ from fastapi import APIRouter, Depends, Request, Response
 
 from api.answers import declares, errors
 from api.deps import Api
+from api.params import PageCursor, PageLimit
 from domain.errors import DomainError
 from domain.pagination import Page
 from domain.webhooks import service
@@ -78,9 +79,9 @@ async def delete_endpoint(api: Api, endpoint_id: UUID) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/{endpoint_id}/deliveries", responses=errors(NOT_FOUND=404, INVALID_CURSOR=422, INVALID_LIMIT=422))
-async def list_deliveries(api: Api, endpoint_id: UUID, limit: int = 50,
-                          cursor: str | None = None) -> Page[WebhookDelivery]:
+@router.get("/{endpoint_id}/deliveries", responses=errors(NOT_FOUND=404))
+async def list_deliveries(api: Api, endpoint_id: UUID, limit: PageLimit = 50,
+                          cursor: PageCursor = None) -> Page[WebhookDelivery]:
     """The endpoint's delivery log: each event's status, attempts and last response."""
     async with api.tx() as conn:
         return await service.list_deliveries(conn, endpoint_id=endpoint_id, limit=limit, cursor=cursor)

@@ -10,7 +10,7 @@ from uuid import UUID
 from psycopg import AsyncConnection
 from pydantic import BaseModel
 
-from domain.db import fetch_one
+from domain.db import fetch_all, fetch_one
 
 
 class ApiKey(BaseModel):
@@ -53,3 +53,10 @@ async def resolve_api_key(admin_conn: AsyncConnection, raw: str) -> ApiKey | Non
 async def revoke_api_key(conn: AsyncConnection, *, key_id: UUID) -> bool:
     cur = await conn.execute("update api_keys set revoked_at = now() where id = %s and revoked_at is null", (key_id,))
     return cur.rowcount == 1
+
+
+async def list_api_keys(conn: AsyncConnection) -> list[ApiKey]:
+    """The tenant's keys, live ones first (only a prefix of each is kept to recognise it)."""
+    return await fetch_all(conn, ApiKey, """
+        select id, tenant_id, name, prefix, created_at, revoked_at from api_keys
+         order by revoked_at is not null, created_at desc""")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 from uuid import UUID
 
 from psycopg import AsyncConnection
@@ -21,6 +21,9 @@ ENTITY_TYPES = {
     "scheduled_message": "scheduled_messages", "conversation": "conversations", "api_key": "api_keys",
     "working_hour": "working_hours", "time_off": "time_off", "tenant": "tenants",
 }
+
+# the names the API takes, singular or as the table is called ("ticket" or "tickets")
+EntityType = Literal[tuple(sorted({*ENTITY_TYPES, *ENTITY_TYPES.values()}))]  # type: ignore[valid-type]
 
 
 class AuditEntry(BaseModel):

@@ -13,6 +13,8 @@ from domain.db import fetch_all, fetch_value
 from domain.errors import DomainError, Invalid
 
 LINK_LIFETIME = timedelta(minutes=15)
+# An invitation is read when the new member gets to it, not within minutes; it is still single-use.
+INVITATION_LIFETIME = timedelta(hours=24)
 RATE_WINDOW = timedelta(minutes=15)
 MAX_PER_ADDRESS = 5
 MAX_PER_IP = 20
@@ -57,10 +59,10 @@ async def find_login_targets(admin: AsyncConnection, *, email: str) -> list[Logi
 
 
 async def issue_link(conn: AsyncConnection, *, tenant_id: UUID, staff_user_id: UUID,
-                     now: datetime) -> tuple[str, datetime]:
+                     now: datetime, lifetime: timedelta = LINK_LIFETIME) -> tuple[str, datetime]:
     """A new single-use link token "<tenant>.<secret>" and its expiry; only the hash is stored."""
     raw = new_secret()
-    expires = now + LINK_LIFETIME
+    expires = now + lifetime
     await conn.execute("""
         insert into magic_links (tenant_id, staff_user_id, token_hash, expires_at) values (%s, %s, %s, %s)""",
         (tenant_id, staff_user_id, hash_secret(raw), expires))

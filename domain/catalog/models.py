@@ -42,3 +42,16 @@ class ServiceCreate(BaseModel):
         if self.pricing_type == "per_unit" and (self.unit_price is None or not self.unit_label):
             raise ValueError("a per-unit service needs unit_price and unit_label")
         return self
+
+
+class ServiceUpdate(BaseModel):
+    """Any of these; the result must still be a complete price (checked as a ServiceCreate)."""
+    name: str | None = Field(None, min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=2000)
+    category: str | None = None
+    pricing_type: PricingType | None = None
+    price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    unit_price: Decimal | None = Field(None, ge=0, max_digits=10, decimal_places=2)
+    unit_label: str | None = Field(None, max_length=40)
+    default_duration_minutes: int | None = Field(None, ge=15, le=1440)
+    active: bool | None = None

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from psycopg import AsyncConnection
+from psycopg import AsyncConnection, sql
 
-from domain.categories.models import ServiceCategory, ServiceCategoryCreate, UrgencyLevel
+from domain.categories.models import ServiceCategory, ServiceCategoryCreate, ServiceCategoryUpdate, UrgencyLevel
 from domain.db import fetch_all, fetch_one
-from domain.errors import Invalid
+from domain.errors import Invalid, NotFound
 
 CATEGORY_COLUMNS = "id, key, name, description, synonyms, sort_order, active"
 URGENCY_COLUMNS = "id, key, name, description, window_start_hours, window_end_hours, sort_order"
@@ -26,8 +26,24 @@ async def create_category(conn: AsyncConnection, *, tenant_id: UUID, data: Servi
     category = await fetch_one(conn, ServiceCategory, f"""
         insert into service_categories (tenant_id, key, name, description, synonyms, sort_order)
         values (%s, %s, %s, %s, %s, %s) returning {CATEGORY_COLUMNS}""",
-        (tenant_id, data.key, data.name, data.description, [s.lower() for s in data.synonyms], data.sort_order))
+        (tenant_id, data.key, data.name, data.description, data.synonyms, data.sort_order))
     assert category is not None
+    return category
+
+
+async def update_category(conn: AsyncConnection, *, key: str, data: ServiceCategoryUpdate) -> ServiceCategory:
+    """Change the fields sent; a new synonym is understood from the next message on."""
+    changes = data.model_dump(exclude_unset=True)
+    for field in ("name", "synonyms", "sort_order", "active"):
+        if field in changes and changes[field] is None:
+            raise Invalid(f"{field}: may not be empty.", code="VALIDATION_ERROR")
+    assignments = sql.SQL(", ").join(sql.SQL("{} = {}").format(sql.Identifier(f), sql.Placeholder(f)) for f in changes)
+    query = (sql.SQL("update service_categories set {} where key = %(key)s returning " + CATEGORY_COLUMNS)
+             .format(assignments) if changes else
+             sql.SQL("select " + CATEGORY_COLUMNS + " from service_categories where key = %(key)s"))
+    category = await fetch_one(conn, ServiceCategory, query, {**changes, "key": key})
+    if category is None:
+        raise NotFound("Service category not found.", code="UNKNOWN_CATEGORY")
     return category
 
 
@@ -44,7 +60,7 @@ async def require_category(conn: AsyncConnection, *, text: str) -> ServiceCatego
     """Like find_category, but Invalid UNKNOWN_CATEGORY when nothing matches."""
     category = await find_category(conn, text=text)
     if category is None:
-        raise Invalid("Unknown service category.", code="UNKNOWN_CATEGORY")
+        raise NotFound("Unknown service category.", code="UNKNOWN_CATEGORY")
     return category
 
 
@@ -58,5 +74,5 @@ async def require_urgency(conn: AsyncConnection, *, key: str) -> UrgencyLevel:
     level = await fetch_one(conn, UrgencyLevel, f"select {URGENCY_COLUMNS} from urgency_levels where key = lower(%s)",
                             (key.strip(),))
     if level is None:
-        raise Invalid("Unknown urgency level.", code="UNKNOWN_URGENCY")
+        raise NotFound("Unknown urgency level.", code="UNKNOWN_URGENCY")
     return level

@@ -4,10 +4,12 @@ from datetime import datetime
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from domain.fields import EMAIL_PATTERN, JsonBool, PhoneInput
 
 Source = Literal["web", "sms", "api", "staff", "demo"]
-EMAIL = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+EMAIL = EMAIL_PATTERN
 
 
 class Contact(BaseModel):
@@ -22,8 +24,11 @@ class Contact(BaseModel):
 
 
 class ContactCreate(BaseModel):
+    # EMPTY_CONTACT in the document's words: one of the three is present and not null
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": [name], "properties": {name: {"not": {"type": "null"}}}} for name in ("name", "phone", "email")]})
     name: str | None = Field(None, min_length=1, max_length=200)
-    phone: str | None = Field(None, max_length=40, description="Any format; stored as E.164")
+    phone: PhoneInput | None = None
     email: str | None = Field(None, pattern=EMAIL, max_length=254)
     notes: str | None = Field(None, max_length=20000)
     source: Source = "api"
@@ -31,7 +36,7 @@ class ContactCreate(BaseModel):
 
 class ContactUpdate(BaseModel):
     name: str | None = Field(None, min_length=1, max_length=200)
-    phone: str | None = Field(None, max_length=40)
+    phone: PhoneInput | None = None
     email: str | None = Field(None, pattern=EMAIL, max_length=254)
     notes: str | None = Field(None, max_length=20000)
 
@@ -59,7 +64,7 @@ class AddressCreate(BaseModel):
     region: str | None = Field(None, max_length=120)
     postal_code: str | None = Field(None, max_length=20)
     notes: str | None = Field(None, max_length=2000)
-    is_primary: bool = False
+    is_primary: JsonBool = False
 
 
 class Attribute(BaseModel):

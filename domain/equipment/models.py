@@ -5,6 +5,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.fields import JsonDate, json_int
+
 TEXT = r"^[^\x00]*$"   # PostgreSQL refuses NUL in text: a 422 here, never a 500 there
 
 
@@ -37,20 +39,20 @@ class EquipmentCreate(BaseModel):
     make: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
     model: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
     serial: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
-    install_year: int | None = Field(None, ge=1900, le=2100)
+    install_year: json_int(1900, 2100) | None = None
     location: str | None = Field(None, min_length=1, max_length=120, pattern=TEXT,
                                  description="Where in the house, e.g. basement")
-    warranty_end: date | None = None
+    warranty_end: JsonDate | None = None
     notes: str | None = Field(None, max_length=2000, pattern=TEXT)
 
 
 class EquipmentUpdate(BaseModel):
-    """Fields to change; only those sent are touched (send null to clear one)."""
-    type: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
+    """Fields to change; only those sent are touched (send null to clear one, except `type`)."""
+    type: str = Field(None, min_length=1, max_length=80, pattern=TEXT)   # absent: unchanged; never null
     make: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
     model: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
     serial: str | None = Field(None, min_length=1, max_length=80, pattern=TEXT)
-    install_year: int | None = Field(None, ge=1900, le=2100)
+    install_year: json_int(1900, 2100) | None = None
     location: str | None = Field(None, min_length=1, max_length=120, pattern=TEXT)
-    warranty_end: date | None = None
+    warranty_end: JsonDate | None = None
     notes: str | None = Field(None, max_length=2000, pattern=TEXT)

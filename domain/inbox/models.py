@@ -8,6 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.fields import JsonBool, NOT_BLANK
 from domain.conversations.models import Handling, Role
 
 
@@ -43,8 +44,8 @@ class InboxMessage(BaseModel):
 
 class StaffMessageCreate(BaseModel):
     """A staff reply (delivered on the conversation's channel) or, with `private`, an internal note (never sent)."""
-    content: str = Field(min_length=1, max_length=1600, pattern=r"\S", description="Not only spaces")
-    private: bool = False
+    content: str = Field(min_length=1, max_length=1600, pattern=NOT_BLANK, description="Not only spaces")
+    private: JsonBool = False
 
 
 class InboxFilter(BaseModel):

@@ -25,7 +25,7 @@ from domain.messages.models import MessageCreate
 from domain.messages.service import queue_message
 from domain.outbox.service import emit_event
 from domain.pagination import Cursor, Page, check_limit
-from domain.phones import normalize_phone
+from domain.phones import try_normalize_phone
 from domain.sla.models import Target
 from domain.sla.service import ticket_metrics
 from domain.tenants.models import Tenant
@@ -55,7 +55,7 @@ def _where(f: InboxFilter, region: str) -> tuple[list[str], dict[str, Any]]:
         params["state"] = f.state
     if f.phone:
         where.append("c.phone = %(phone)s")
-        params["phone"] = normalize_phone(f.phone, region)
+        params["phone"] = try_normalize_phone(f.phone, region)   # not a number: matches nothing (null)
     if f.assigned_to:
         where.append("c.assigned_to = %(assigned)s")
         params["assigned"] = f.assigned_to

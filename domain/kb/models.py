@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import AliasChoices, BaseModel, Field, StringConstraints, computed_field, model_validator
 
+from domain.fields import JsonBool, json_int
+
 ArticleStatus = Literal["draft", "published"]
 FeedbackSource = Literal["api", "staff", "widget", "agent"]
 
@@ -33,14 +35,14 @@ class KbCategoryCreate(BaseModel):
     name: Text = Field(min_length=1, max_length=200)
     slug: SlugText | None = None
     description: Text | None = Field(None, max_length=2000)
-    position: int = Field(0, ge=0, le=10000)
+    position: json_int(0, 10000) = 0
 
 
 class KbCategoryUpdate(BaseModel):
     name: Text | None = Field(None, min_length=1, max_length=200)
     slug: SlugText | None = None
     description: Text | None = Field(None, max_length=2000)
-    position: int | None = Field(None, ge=0, le=10000)
+    position: json_int(0, 10000) | None = None
 
 
 class KbSection(BaseModel):
@@ -82,7 +84,7 @@ class KbArticleCreate(BaseModel):
     slug: SlugText | None = Field(None, description="Default: from the title")
     section_id: UUID | None = None
     status: ArticleStatus = "draft"
-    published: bool | None = Field(None, description="Shorthand: true publishes at once (status published)")
+    published: JsonBool | None = Field(None, description="Shorthand: true publishes at once (status published)")
 
     @model_validator(mode="after")
     def _published_shorthand(self) -> KbArticleCreate:
@@ -98,7 +100,7 @@ class KbArticleUpdate(BaseModel):
     slug: SlugText | None = None
     section_id: UUID | None = None
     status: ArticleStatus | None = None
-    published: bool | None = Field(None, description="Shorthand for status published (true) or draft (false)")
+    published: JsonBool | None = Field(None, description="Shorthand for status published (true) or draft (false)")
     note: Text | None = Field(None, max_length=500, description="What changed, kept with the revision")
 
     @model_validator(mode="after")
@@ -137,7 +139,7 @@ class KbFeedback(BaseModel):
 
 
 class KbFeedbackCreate(BaseModel):
-    helpful: bool
+    helpful: JsonBool
     comment: Text | None = Field(None, max_length=2000)
 
 

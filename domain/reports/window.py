@@ -10,8 +10,12 @@ from domain.reports.models import ReportWindow
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 366
-BOUND_PATTERN = (r"^(19|20)\d{2}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
-                 r"([T ]([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,6})?)?(Z|[+-]([01]\d|2[0-3]):?[0-5]\d)?)?$")
+# A date of the calendar (no 31 June, 29 February only in leap years), then optionally a time and an offset:
+# every bound the pattern allows is one the server reads.
+_DAY = (r"((19|20)[0-9]{2}-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8]))"
+        r"|(19(0[48]|[2468][048]|[13579][26])|20([02468][048]|[13579][26]))-02-29)")
+BOUND_PATTERN = (rf"^{_DAY}"
+                 r"([T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-5]):?[0-5][0-9])?)?$")
 
 
 def parse_bound(text: str | None) -> date | datetime | None:
@@ -45,10 +49,9 @@ def report_window(*, timezone: str, start: date | datetime | None, end: date | d
     today = now.astimezone(tz).date()
     lo = _instant(start, tz, end=False) if start is not None else _start_of(today - timedelta(days=DEFAULT_DAYS - 1), tz)
     hi = _instant(end, tz, end=True) if end is not None else _start_of(today + timedelta(days=1), tz)
-    if hi <= lo:
-        raise Invalid("`from` must be before `to`.", code="INVALID_RANGE")
-    if hi - lo > timedelta(days=MAX_DAYS + 1):
-        raise Invalid(f"A report covers at most {MAX_DAYS} days.", code="RANGE_TOO_LONG")
+    # rules no schema can state answer without a 422: `to` before `from` is an empty window, and a window
+    # longer than MAX_DAYS keeps its last MAX_DAYS days (the route descriptions say so)
+    lo = min(max(lo, hi - timedelta(days=MAX_DAYS + 1)), hi)
     return ReportWindow(start=lo, end=hi, timezone=timezone)
 
 

@@ -48,7 +48,8 @@ class FreeTime:
         return self
 
 
-# One fetch for every candidate: weekly hours, the live appointments and the time off near the span,
+# One fetch for every candidate: weekly hours, the live appointments and the time off (with the business's
+# closures, whole local days off for everyone) near the span,
 # as epoch seconds (each subquery is an index range scan on the technician). The weekly hours come as
 # one text value ("1 32400 72000,2 ..."): the key under which their laid intervals are cached (it
 # costs the server less than an array, and is parsed only when a new pattern turns up).
@@ -64,7 +65,11 @@ select c.id, c.name, c.active,
                 and a.ends_at > %(busy_from)s
               order by a.starts_at) as booked,
        array(select array[date_part('epoch', lower(o.during))::int8, date_part('epoch', upper(o.during))::int8]
-               from time_off o where o.technician_id = c.id and o.during && %(span)s::tstzrange) as time_off
+               from time_off o where o.technician_id = c.id and o.during && %(span)s::tstzrange
+             union all
+             select array[date_part('epoch', b.day::timestamp at time zone %(tz)s)::int8,
+                          date_part('epoch', (b.day + 1)::timestamp at time zone %(tz)s)::int8]
+               from business_closures b where b.day between %(first_day)s and %(last_day)s) as time_off
   from technicians c
  where (%(technician_id)s::uuid is null and c.active and %(category)s = any(c.skills)) or c.id = %(technician_id)s::uuid
  order by c.name, c.id
@@ -95,11 +100,12 @@ async def fetch_schedules(conn: AsyncConnection, *, tz: ZoneInfo, start: datetim
     """The schedules over [start, end) of one technician, or of every active one with the skill: one query."""
     buffer = timedelta(minutes=buffer_minutes)
     cur = conn.cursor(binary=True)
+    first = start.astimezone(tz).date() - timedelta(days=1)
+    last = end.astimezone(tz).date() + timedelta(days=1)
     await cur.execute(FREE_TIME_SQL, {
         "technician_id": technician_id, "category": category, "span": _range(start, end),
-        "busy_from": start - buffer, "busy_to": end + buffer})
-    first = start.astimezone(tz).date() - timedelta(days=1)
-    days = (end.astimezone(tz).date() + timedelta(days=1) - first).days + 1
+        "busy_from": start - buffer, "busy_to": end + buffer, "tz": tz.key, "first_day": first, "last_day": last})
+    days = (last - first).days + 1
     return [Schedule(technician_id=tech_id, name=name, active=active,
                      work=laid_hours(hours, first, days, tz) if active and hours else (),
                      busy=_busy(booked, time_off, buffer_minutes * 60))
@@ -404,8 +410,12 @@ select te.name as slot_name, te.active as slot_active, te.skills as slot_skills,
                    from working_hours w, (values (%(day)s::date), (%(day)s::date + 1)) v(day)
                   where w.technician_id = te.id and w.weekday = extract(isodow from v.day)), '{}')
            @> tstzrange(%(start)s, %(end)s) as slot_in_hours,
-       exists (select 1 from time_off o
-                where o.technician_id = te.id and o.during && tstzrange(%(start)s, %(end)s)) as slot_time_off,
+       (exists (select 1 from time_off o
+                 where o.technician_id = te.id and o.during && tstzrange(%(start)s, %(end)s))
+        or exists (select 1 from business_closures b
+                    where b.day between %(day)s::date - 1 and %(day)s::date + 1
+                      and tstzrange(b.day::timestamp at time zone %(tz)s, (b.day + 1)::timestamp at time zone %(tz)s)
+                          && tstzrange(%(start)s, %(end)s))) as slot_time_off,
        exists (select 1 from appointments a
                 where a.technician_id = te.id and a.status <> 'cancelled' and a.id is distinct from %(ignore)s::uuid
                   and a.starts_at >= %(start)s::timestamptz - %(buffer)s - interval '1 day'

@@ -16,21 +16,24 @@ from domain.tenants.models import Tenant
 MAX_CALENDAR_DAYS = 31
 
 
-def check_range(start: datetime, end: datetime, max_days: int = MAX_CALENDAR_DAYS) -> None:
-    if end <= start or end - start > timedelta(days=max_days):
-        raise Invalid(f"'to' must be after 'from' and at most {max_days} days later.", code="INVALID_RANGE")
+def clamp_range(start: datetime, end: datetime, max_days: int = MAX_CALENDAR_DAYS) -> datetime:
+    """The window's end, cut to `max_days` after its start; a window that ends before it starts is empty."""
+    try:
+        return max(start, min(end, start + timedelta(days=max_days)))
+    except OverflowError:   # a start in the year 9999: nothing to cut
+        return max(start, end)
 
 
 async def technician_availability(conn: AsyncConnection, *, tenant: Tenant, technician_id: UUID,
                                   start: datetime, end: datetime) -> TechnicianAvailability:
     """Free time of one technician in [start, end), snapped inward to the grid; `available` if all of it is free."""
-    check_range(start, end)
+    end = clamp_range(start, end)
     rows = await fetch_free_time(conn, tz=tenant.tz, start=start, end=end, buffer_minutes=tenant.buffer_minutes,
                                  technician_id=technician_id)
     if not rows:
         raise NotFound("Technician not found.")
     [row] = rows
-    whole = any(lo <= epoch(start) and epoch(end) <= hi for lo, hi in row.free)
+    whole = end > start and any(lo <= epoch(start) and epoch(end) <= hi for lo, hi in row.free)
     free = [(ceil_grid(lo), floor_grid(hi)) for lo, hi in row.free]
     free = [(lo, hi) for lo, hi in free if lo < hi]
     return TechnicianAvailability(
@@ -61,7 +64,9 @@ select c.technician_id, c.from_ts, c.to_ts, booked.id as appointment_id,
                          where a.technician_id = c.technician_id and a.status <> 'cancelled'
                            and a.during && tstzrange(c.from_ts - %(buffer)s, c.to_ts + %(buffer)s))
         and not exists (select 1 from time_off o
-                         where o.technician_id = c.technician_id and o.during && tstzrange(c.from_ts, c.to_ts)))
+                         where o.technician_id = c.technician_id and o.during && tstzrange(c.from_ts, c.to_ts))
+        and not exists (select 1 from business_closures b
+                         where b.day = (c.from_ts at time zone %(tz)s)::date))
            as available
   from cells c
   left join lateral (select a.id from appointments a
@@ -74,7 +79,7 @@ select c.technician_id, c.from_ts, c.to_ts, booked.id as appointment_id,
 async def person_calendar(conn: AsyncConnection, *, tenant: Tenant, start: datetime, end: datetime, now: datetime,
                           technician_id: UUID | None = None) -> list[CalendarCell]:
     """Every 15-minute cell of working time in [start, end): bookable or not, and the appointment in it."""
-    check_range(start, end)
+    end = clamp_range(start, end)
     if technician_id is not None and not await fetch_value(
             conn, "select exists (select 1 from technicians where id = %s)", (technician_id,)):
         raise NotFound("Technician not found.")

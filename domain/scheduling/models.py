@@ -8,6 +8,8 @@ from uuid import UUID
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, Field
 
+from domain.fields import Instant, json_int
+
 GRID_MINUTES = 15
 
 # Whatever the session's TimeZone, instants leave the domain as UTC-aware datetimes.
@@ -41,13 +43,13 @@ class AppointmentCreate(BaseModel):
     """A booking request: the ticket, who, when (UTC-aware) and for how long."""
     ticket_id: UUID
     technician_id: UUID
-    start: AwareDatetime
-    duration_minutes: int = Field(ge=GRID_MINUTES, le=720, multiple_of=GRID_MINUTES)
+    start: Instant
+    duration_minutes: json_int(GRID_MINUTES, 720, multiple_of=GRID_MINUTES)
 
 
 class AppointmentReschedule(BaseModel):
     """A new start (and optionally another technician); the duration stays the same."""
-    start: AwareDatetime
+    start: Instant
     technician_id: UUID | None = None
 
 

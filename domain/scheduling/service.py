@@ -251,9 +251,11 @@ async def get_appointment(conn: AsyncConnection, *, appointment_id: UUID) -> App
 
 async def list_appointments(conn: AsyncConnection, *, start: datetime, end: datetime,
                             technician_id: UUID | None = None, include_cancelled: bool = False) -> list[Appointment]:
-    """Appointments overlapping [start, end), by start time."""
-    if end <= start or end - start > timedelta(days=MAX_LIST_DAYS):
-        raise Invalid(f"'to' must be after 'from' and at most {MAX_LIST_DAYS} days later.", code="INVALID_RANGE")
+    """Appointments overlapping [start, end), by start time; the window ends at most MAX_LIST_DAYS after its start
+    (a longer one is cut there: the caller pages on from the last day), and one that ends before it starts is empty."""
+    if end <= start:
+        return []
+    end = min(end, start + timedelta(days=MAX_LIST_DAYS))
     return await fetch_all(conn, Appointment, APPOINTMENT_SQL + """
          where a.during && tstzrange(%(start)s, %(end)s)
            and (%(tech)s::uuid is null or a.technician_id = %(tech)s)

@@ -8,9 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.fields import json_int
+
 Target = Literal["first_response", "on_site", "resolution"]
 TARGETS: tuple[Target, ...] = ("first_response", "on_site", "resolution")
-Minutes = Field(None, ge=1, le=525600, description="Minutes from the request; null: no target")
+Minutes = Field(None, description="Minutes from the request; null: no target")
 
 
 class SlaPolicy(BaseModel):
@@ -23,9 +25,9 @@ class SlaPolicy(BaseModel):
 
 class SlaPolicySet(BaseModel):
     """The targets of one urgency (each replaces the stored one; null removes it)."""
-    first_response_minutes: int | None = Minutes
-    on_site_minutes: int | None = Minutes
-    resolution_minutes: int | None = Minutes
+    first_response_minutes: json_int(1, 525600) | None = Minutes
+    on_site_minutes: json_int(1, 525600) | None = Minutes
+    resolution_minutes: json_int(1, 525600) | None = Minutes
 
 
 class TicketMetrics(BaseModel):

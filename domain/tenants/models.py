@@ -49,6 +49,13 @@ class Tenant(BaseModel):
     quiet_hours_end: time
     staff_alert_channel: Literal["sms", "email"] = "email"   # how on-duty staff hear a conversation needs them
     created_at: datetime
+    safety_text: str | None = None       # the business's own safety instruction; None: the default
+    invoice_address: str | None = None   # the business as its invoices name it
+    tax_number: str | None = None
+    suspended_at: datetime | None = None   # set by the platform admin: every channel answers "unavailable"
+    widget_color: str = "#1f5fbf"
+    widget_greeting: str | None = None
+    service_area_places: list[str] = []   # cities or postal prefixes; empty: no check
 
     @property
     def tz(self) -> ZoneInfo:

@@ -11,4 +11,4 @@ DEFAULT_SAFETY_TEXT = ("Safety first: if you smell gas, a carbon monoxide alarm 
 
 def safety_text(tenant: Tenant) -> str:
     """The business's safety instruction (the one place it is read), or the default text."""
-    return DEFAULT_SAFETY_TEXT
+    return tenant.safety_text or DEFAULT_SAFETY_TEXT

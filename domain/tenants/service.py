@@ -42,7 +42,9 @@ DEFAULT_URGENCIES: list[tuple[str, str, str, int, int | None]] = [
 
 TENANT_COLUMNS = """id, name, slug, timezone, phone_region, business_hours, booking_horizon_days,
     buffer_minutes, service_area, widget_public_key, widget_allowed_origins, sms_number,
-    retention_days, quiet_hours_start, quiet_hours_end, staff_alert_channel, created_at"""
+    retention_days, quiet_hours_start, quiet_hours_end, staff_alert_channel, created_at, safety_text,
+    invoice_address, tax_number, suspended_at, widget_color, widget_greeting,
+    service_area_places"""
 
 
 def new_widget_key() -> str:

@@ -126,7 +126,7 @@ async def link_contact(conn: AsyncConnection, *, ticket_id: UUID, contact_id: UU
     try:
         contact = await get_contact(conn, contact_id=contact_id)
     except NotFound:
-        raise Invalid("Unknown contact.", code="UNKNOWN_CONTACT") from None
+        raise NotFound("Unknown contact.", code="UNKNOWN_CONTACT") from None
     linked = await fetch_one(conn, Ticket, f"""
         update tickets set contact_id = %s, customer_name = coalesce(customer_name, %s)
          where id = %s returning {COLUMNS}""", (contact.id, contact.name, ticket_id))
@@ -155,7 +155,7 @@ async def _checked_fields(conn: AsyncConnection, ticket: Ticket, fields: dict[st
     if fields.get("address_id") is not None:
         owner = await fetch_value(conn, "select contact_id from addresses where id = %s", (fields["address_id"],))
         if owner is None or owner != ticket.contact_id:
-            raise Invalid("The address is not one of this ticket's customer.", code="UNKNOWN_ADDRESS")
+            raise NotFound("The address is not one of this ticket's customer.", code="UNKNOWN_ADDRESS")
     for required in ("service_category", "urgency_level", "description"):
         if required in fields and fields[required] is None:
             raise Invalid(f"{required} cannot be empty.", code="VALIDATION_ERROR")

@@ -6,6 +6,8 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from domain.fields import Instant, json_int, NOT_BLANK, PhoneInput
+
 TicketStatus = Literal["open", "scheduled", "in_progress", "completed", "cancelled"]
 Channel = Literal["web", "sms", "api", "staff", "cli"]
 
@@ -54,7 +56,7 @@ class Ticket(BaseModel):
 
 class TicketCreate(BaseModel):
     """A service request: a phone number and a need are enough (task-first)."""
-    customer_phone: str = Field(min_length=1, max_length=40, description="Any format; stored as E.164")
+    customer_phone: PhoneInput
     service_category: str = Field(min_length=1, max_length=60, description="A category key, name or synonym")
     description: str = Field("", max_length=5000)
     urgency_level: str = Field("normal", min_length=1, max_length=30)
@@ -64,8 +66,8 @@ class TicketCreate(BaseModel):
     service_address: str | None = Field(None, max_length=500)
     address_id: UUID | None = None
     preferred_time: str | None = Field(None, max_length=200)
-    preferred_start: datetime | None = None
-    estimated_duration_minutes: int | None = Field(None, ge=15, le=1440)
+    preferred_start: Instant | None = None
+    estimated_duration_minutes: json_int(15, 1440) | None = None
     source_channel: Channel = "api"
     kind: Literal["service", "callback"] = "service"
     conversation_id: UUID | None = None
@@ -76,21 +78,22 @@ class TicketUpdate(BaseModel):
     status: TicketStatus | None = None
     contact_id: UUID | None = None
     customer_name: str | None = Field(None, min_length=1, max_length=200)
-    service_category: str | None = Field(None, min_length=1, max_length=60)
-    urgency_level: str | None = Field(None, min_length=1, max_length=30)
+    # absent: unchanged; never null (a ticket always has a category and an urgency)
+    service_category: str = Field(None, min_length=1, max_length=60)
+    urgency_level: str = Field(None, min_length=1, max_length=30)
     title: str | None = Field(None, max_length=200)
     description: str | None = Field(None, max_length=5000)
     service_address: str | None = Field(None, max_length=500)
     address_id: UUID | None = None
     preferred_time: str | None = Field(None, max_length=200)
-    preferred_start: datetime | None = None
-    estimated_duration_minutes: int | None = Field(None, ge=15, le=1440)
+    preferred_start: Instant | None = None
+    estimated_duration_minutes: json_int(15, 1440) | None = None
     technician_id: UUID | None = None
 
 
 class TicketCancel(BaseModel):
     """Why the ticket is cancelled (required for a job already in progress)."""
-    reason: str = Field(min_length=1, max_length=500, pattern=r"\S", description="Not only spaces")
+    reason: str = Field(min_length=1, max_length=500, pattern=NOT_BLANK, description="Not only spaces")
 
 
 class TicketFilter(BaseModel):

@@ -11,11 +11,11 @@ from domain.categories.service import require_category, require_urgency
 from domain.contacts.addresses import address_or_primary
 from domain.contacts.service import get_by_phone, get_contact
 from domain.db import fetch_all, fetch_one
-from domain.errors import Conflict, Invalid, NotFound
+from domain.errors import Conflict, NotFound
 from domain.outbox.service import emit_event
 from domain.tickets.errors import step_required
 from domain.pagination import Cursor, Page, check_limit, page_of
-from domain.phones import normalize_phone
+from domain.phones import normalize_phone, try_normalize_phone
 from domain.tickets.models import Ticket, TicketCreate, TicketFilter
 
 COLUMNS = """id, code, contact_id, customer_phone, customer_name, category as service_category,
@@ -34,7 +34,7 @@ async def _contact_for(conn: AsyncConnection, contact_id: UUID | None, phone: st
     try:
         return await get_contact(conn, contact_id=contact_id)
     except NotFound:
-        raise Invalid("Unknown contact.", code="UNKNOWN_CONTACT") from None
+        raise NotFound("Unknown contact.", code="UNKNOWN_CONTACT") from None
 
 
 async def create_ticket(conn: AsyncConnection, *, tenant_id: UUID, data: TicketCreate, region: str) -> Ticket:
@@ -137,7 +137,7 @@ def ticket_filters(f: TicketFilter, region: str) -> tuple[list[str], dict[str, A
         params["status"] = f.status
     if f.phone:
         where.append("customer_phone = %(phone)s")
-        params["phone"] = normalize_phone(f.phone, region)
+        params["phone"] = try_normalize_phone(f.phone, region)   # not a number: matches nothing (null)
     if f.category:
         where.append("lower(category) = lower(%(category)s)")
         params["category"] = f.category

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 from domain.contacts.addresses import add_address, address_or_primary, list_addresses
 from domain.contacts.models import Address, AddressCreate, Contact, ContactCreate, ContactUpdate
 from domain.contacts.service import create_contact, get_by_phone, update_contact
-from domain.errors import Invalid
+from domain.errors import NotFound
 from domain.phones import normalize_phone
 from domain.tenants.models import Tenant
 from domain.tickets.lifecycle import link_contact, update_ticket
@@ -88,5 +88,5 @@ async def _service_address(conn: AsyncConnection, tenant: Tenant, contact: Conta
         return await add_address(conn, tenant_id=tenant.id, contact_id=contact.id, data=data.new_address)
     address = await address_or_primary(conn, contact_id=contact.id, address_id=data.address_id)
     if data.address_id is not None and (address is None or address.id != data.address_id):
-        raise Invalid("The address is not one of this caller's.", code="UNKNOWN_ADDRESS")
+        raise NotFound("The address is not one of this caller's.", code="UNKNOWN_ADDRESS")
     return address

@@ -2,7 +2,9 @@
 
 A fresh embedded PostgreSQL and a real server process (`fieldbook serve`) with the guided engine. In one
 run it measures: a bare websocket echo on the same server (the baseline); 200 concurrent widget
-conversations, each played through to a booking; and signed Twilio webhook requests per second.
+conversations, each played through to a booking as fast as the server answers (closed loop), with the
+server process's CPU time per turn; the same number of conversations again in an open loop, customers
+who pause 2-5 s before each message the way people type; and signed Twilio webhook requests per second.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import random
 import statistics
 import subprocess
 import sys
@@ -20,6 +23,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import httpx
+import psutil
 import psycopg
 import websockets
 from psycopg import sql
@@ -40,6 +44,7 @@ WIDGET_KEY = "bench-widget-key"
 SMS_NUMBER = "+15005550006"
 TWILIO_TOKEN = "bench-twilio-token-0123456789abcdef"
 TURN_LIMIT = 14
+PAUSE_S = (2.0, 5.0)   # open loop: how long a customer takes to read a reply and type the next message
 
 PROFILES = [
     ("My furnace is making a loud banging noise", "HVAC",
@@ -53,7 +58,7 @@ PROFILES = [
 ]
 
 
-def run(*, out: Path, conversations: int, sms_requests: int) -> int:
+def run(*, out: Path, conversations: int, sms_requests: int, open_conversations: int) -> int:
     with tempfile.TemporaryDirectory(prefix="fieldbook-bench-channels-") as tmp:
         from fieldbook.embedded import EmbeddedPostgres
         pg = EmbeddedPostgres(Path(tmp))
@@ -62,8 +67,10 @@ def run(*, out: Path, conversations: int, sms_requests: int) -> int:
             migrate(admin_url)
             port = _free_port()
             asyncio.run(_seed(admin_url, origin=f"http://127.0.0.1:{port}"))
-            with _server(admin_url, Path(tmp), port) as base:
-                result = asyncio.run(_measure(base, admin_url, conversations, sms_requests))
+            server = _server(admin_url, Path(tmp), port)
+            with server as base:
+                result = asyncio.run(_measure(base, admin_url, psutil.Process(server.process.pid),
+                                              conversations, sms_requests, open_conversations))
         finally:
             pg.stop()
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -72,7 +79,8 @@ def run(*, out: Path, conversations: int, sms_requests: int) -> int:
         if key != "failed_transcripts":
             print(f"{key:22} {value}")
     print(f"written to {out}")
-    return 0 if result["bookings_completed"] == conversations else 1
+    completed = result["bookings_completed"] == conversations and result["open_bookings_completed"] == open_conversations
+    return 0 if completed else 1
 
 
 def _fresh_database(server_url: str) -> str:
@@ -147,14 +155,26 @@ def _ms(samples: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000, 2)
 
 
-async def _measure(base: str, admin_url: str, conversations: int, sms_requests: int) -> dict:
+def _cpu_seconds(process: psutil.Process) -> float:
+    times = process.cpu_times()
+    return times.user + times.system
+
+
+async def _measure(base: str, admin_url: str, server: psutil.Process, conversations: int, sms_requests: int,
+                   open_conversations: int) -> dict:
     ws_base = base.replace("http://", "ws://")
     echo = await _echo_round_trips(ws_base, base, sockets=conversations, messages=8)
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), _cpu_seconds(server)
     outcomes = await asyncio.gather(*(_conversation(ws_base, base, i) for i in range(conversations)))
-    conversation_seconds = time.perf_counter() - started
+    conversation_seconds, turn_cpu = time.perf_counter() - started, _cpu_seconds(server) - cpu_before
     turns = [t for latencies, _ in outcomes for t in latencies]
     booked_in_db = await _booked_count(admin_url)
+    # the open loop: new customers (other phone numbers), each pausing between messages
+    pacing = random.Random(7)
+    open_outcomes = await asyncio.gather(*(
+        _conversation(ws_base, base, conversations + i, pause=lambda: pacing.uniform(*PAUSE_S), start=i * 0.05)
+        for i in range(open_conversations)))
+    open_turns = [t for latencies, _ in open_outcomes for t in latencies]
     sms_per_s, sms_latencies = await _sms_throughput(base, sms_requests)
     turn_p50, echo_p50 = _ms(turns, 0.5), _ms(echo, 0.5)
     return {
@@ -162,6 +182,11 @@ async def _measure(base: str, admin_url: str, conversations: int, sms_requests: 
         "turn_p50_ms": turn_p50, "turn_p99_ms": _ms(turns, 0.99),
         "bookings_completed": sum(1 for _, booked in outcomes if booked), "appointments_in_database": booked_in_db,
         "conversation_phase_s": round(conversation_seconds, 1),
+        "turn_cpu_ms": round(turn_cpu * 1000 / len(turns), 2) if turns else None,
+        "open_conversations": open_conversations, "open_turns": len(open_turns),
+        "open_turn_p50_ms": _ms(open_turns, 0.5) if open_turns else None,
+        "open_turn_p99_ms": _ms(open_turns, 0.99) if open_turns else None,
+        "open_bookings_completed": sum(1 for _, booked in open_outcomes if booked),
         "echo_p50_ms": echo_p50, "echo_p99_ms": _ms(echo, 0.99),
         "turn_vs_echo": round(turn_p50 / echo_p50, 1) if echo_p50 else None,
         "sms_requests": sms_requests, "sms_requests_per_s": sms_per_s, "sms_p50_ms": _ms(sms_latencies, 0.5),
@@ -186,24 +211,29 @@ async def _echo_round_trips(ws_base: str, origin: str, *, sockets: int, messages
 FAILED_TRANSCRIPTS: list[list[str]] = []
 
 
-async def _conversation(ws_base: str, origin: str, i: int) -> tuple[list[float], bool]:
-    """One customer from opening to booking card; returns the turn latencies and whether it booked."""
+async def _conversation(ws_base: str, origin: str, i: int, *, pause=None, start: float = 0.0
+                        ) -> tuple[list[float], bool]:
+    """One customer from opening to booking card; returns the turn latencies and whether it booked.
+    With `pause`, the customer waits that many seconds before each message (after `start` seconds)."""
     opening, _, profile = PROFILES[i % len(PROFILES)]
     profile = dict(profile, phone=f"+1416555{i:04d}", name=f"Customer {i}")
     latencies, message, transcript = [], opening, []
-    booked = await _play(ws_base, origin, opening, profile, latencies, transcript)
+    await asyncio.sleep(start)
+    booked = await _play(ws_base, origin, opening, profile, latencies, transcript, pause)
     if not booked and len(FAILED_TRANSCRIPTS) < 3:
         FAILED_TRANSCRIPTS.append(transcript)
     return latencies, booked
 
 
 async def _play(ws_base: str, origin: str, message: str, profile: dict, latencies: list[float],
-                transcript: list[str]) -> bool:
+                transcript: list[str], pause=None) -> bool:
     async with websockets.connect(ws_base + f"/widget/ws?key={WIDGET_KEY}", origin=origin, open_timeout=60) as ws:
         await ws.send(json.dumps({"type": "hello"}))
         while json.loads(await ws.recv())["type"] != "welcome":
             pass
         for _ in range(TURN_LIMIT):
+            if pause is not None:
+                await asyncio.sleep(pause())
             t = time.perf_counter()
             await ws.send(json.dumps({"type": "message", "text": message}))
             reply = await _frame(ws, "reply", "error")

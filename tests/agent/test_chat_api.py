@@ -10,7 +10,7 @@ async def test_chat_contract(client, demo):
     r = await client.post("/api/v1/ai-agent/chat", headers=WIDGET, json={"conversation_id": None, "message": "hi"})
     assert r.status_code == 200
     body = r.json()
-    assert set(body) == {"conversation_id", "response", "serviceRequest"}
+    assert set(body) == {"conversation_id", "response", "serviceRequest", "quick_replies"}
     assert body["serviceRequest"] is None and body["response"].endswith("What can we help you with today?")
     again = await client.post("/api/v1/ai-agent/chat", headers=WIDGET,
                               json={"conversation_id": body["conversation_id"], "message": "my sink is clogged"})
@@ -64,7 +64,7 @@ async def test_service_request_errors(client, demo):
     info = {"service_category": "HVAC"}
     r = await client.post("/api/v1/ai-agent/service-request", json={"phoneNumber": "123", "extractedInfo": info},
                           headers=headers)
-    assert (r.status_code, r.json()["error"]["code"]) == (422, "INVALID_PHONE")
+    assert (r.status_code, r.json()["error"]["code"]) == (409, "INVALID_PHONE")   # well-formed, not in service
     r = await client.post("/api/v1/ai-agent/service-request", json={"phoneNumber": "4165551234", "extractedInfo": info})
     assert r.status_code == 401
     r = await client.post("/api/v1/ai-agent/service-request", headers=headers, json={

@@ -47,10 +47,11 @@ async def test_authenticated_operations_declare_401_and_their_scheme(document):
 
 
 @pytest.mark.parametrize("operation, statuses", [
-    ("PATCH /api/v1/contacts/{contact_id}", {"401", "404", "409", "413", "422"}),
-    ("GET /api/v1/contacts", {"401", "422"}),
-    ("POST /api/v1/ai-agent/chat", {"401", "403", "404", "413", "422"}),
-    ("DELETE /api/v1/webhooks/{endpoint_id}", {"401", "404", "422"}),
+    # 503 SERVICE_UNAVAILABLE: the platform suspended the business (issue 14)
+    ("PATCH /api/v1/contacts/{contact_id}", {"401", "404", "409", "413", "422", "503"}),
+    ("GET /api/v1/contacts", {"401", "422", "503"}),
+    ("POST /api/v1/ai-agent/chat", {"401", "403", "404", "413", "422", "503"}),
+    ("DELETE /api/v1/webhooks/{endpoint_id}", {"401", "404", "422", "503"}),
 ])
 async def test_declared_statuses(document, operation, statuses):
     found = dict(operations(document))[operation]

@@ -57,4 +57,4 @@ async def test_tenant_a_never_sees_tenant_b(client, factory):
     own = (await client.post("/api/v1/tickets", headers=a.headers, json={
         "customer_phone": "4165550101", "service_category": "HVAC"})).json()
     r = await client.patch(f"/api/v1/tickets/{own['id']}", json={"contact_id": contact["id"]}, headers=a.headers)
-    assert r.status_code == 422 and r.json()["error"]["code"] == "UNKNOWN_CONTACT"
+    assert r.status_code == 404 and r.json()["error"]["code"] == "UNKNOWN_CONTACT"

@@ -35,8 +35,8 @@ class TestMessagesApi:
         a = await factory.tenant()
         r = await client.get("/api/v1/messages", params={"status": "bogus"}, headers=a.headers)
         assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
-        r = await client.get("/api/v1/messages", params={"phone": "12"}, headers=a.headers)
-        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_PHONE"
+        r = await client.get("/api/v1/messages", params={"phone": "12"}, headers=a.headers)   # under 3 characters
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"
 
     async def test_other_tenant_sees_nothing(self, client, factory, clock):
         a, b = await factory.tenant(), await factory.tenant()
@@ -74,8 +74,9 @@ class TestWebhooksApi:
             cur = await conn.execute("select to_jsonb(w)::text from webhook_endpoints w")
             assert secret not in (await cur.fetchone())[0]
 
-    @pytest.mark.parametrize("url, code", [("ftp://example.com/x", "INVALID_WEBHOOK_URL"),
-                                           ("https://user:pw@example.com/x", "INVALID_WEBHOOK_URL")])
+    # the URL's pattern is in the document (http(s), a host, no credentials): a breach is a VALIDATION_ERROR
+    @pytest.mark.parametrize("url, code", [("ftp://example.com/x", "VALIDATION_ERROR"),
+                                           ("https://user:pw@example.com/x", "VALIDATION_ERROR")])
     async def test_bad_urls(self, client, factory, url, code):
         a = await factory.tenant()
         r = await client.post("/api/v1/webhooks", json={"url": url}, headers=a.headers)
@@ -85,7 +86,7 @@ class TestWebhooksApi:
         a = await factory.tenant()
         r = await client.post("/api/v1/webhooks", json={"url": "https://example.com/x", "event_types": ["Booked!"]},
                               headers=a.headers)
-        assert r.status_code == 422 and r.json()["error"]["code"] == "INVALID_EVENT_TYPE"
+        assert r.status_code == 422 and r.json()["error"]["code"] == "VALIDATION_ERROR"   # the document's pattern
 
     async def test_other_tenant(self, client, factory):
         a, b = await factory.tenant(), await factory.tenant()

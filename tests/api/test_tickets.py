@@ -24,13 +24,15 @@ async def test_task_first_post_with_only_a_phone(client, factory):
 
 async def test_unknown_category_and_bad_body(client, factory):
     a = await factory.tenant()
-    cases = [({"customer_phone": "4165550177", "service_category": "Astrology"}, "UNKNOWN_CATEGORY"),
-             ({"customer_phone": "4165550177", "service_category": "HVAC", "urgency_level": "asap"}, "UNKNOWN_URGENCY"),
-             ({"customer_phone": "12", "service_category": "HVAC"}, "INVALID_PHONE"),
-             ({"service_category": "HVAC"}, "VALIDATION_ERROR")]
-    for body, code in cases:
+    cases = [({"customer_phone": "4165550177", "service_category": "Astrology"}, 404, "UNKNOWN_CATEGORY"),
+             ({"customer_phone": "4165550177", "service_category": "HVAC", "urgency_level": "asap"}, 404,
+              "UNKNOWN_URGENCY"),
+             ({"customer_phone": "12", "service_category": "HVAC"}, 422, "VALIDATION_ERROR"),
+             ({"customer_phone": "555", "service_category": "HVAC"}, 409, "INVALID_PHONE"),
+             ({"service_category": "HVAC"}, 422, "VALIDATION_ERROR")]
+    for body, status, code in cases:
         r = await client.post("/api/v1/tickets", json=body, headers=a.headers)
-        assert (r.status_code, r.json()["error"]["code"]) == (422, code)
+        assert (r.status_code, r.json()["error"]["code"]) == (status, code)
     assert (await client.get("/api/v1/tickets", headers=a.headers)).json()["data"] == []
     async with a.tx() as conn:   # nothing half-done: no counter step, no event
         assert (await (await conn.execute("select count(*) from outbox_events")).fetchone())[0] == 0

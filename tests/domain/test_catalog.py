@@ -7,7 +7,7 @@ from domain.catalog import service as catalog
 from domain.catalog.models import ServiceCreate
 from domain.categories import service as categories
 from domain.categories.models import ServiceCategoryCreate
-from domain.errors import Conflict, Invalid
+from domain.errors import Conflict, Invalid, NotFound
 
 
 class TestServices:
@@ -22,7 +22,7 @@ class TestServices:
             await catalog.create_service(conn, tenant_id=a.id, data=ServiceCreate(name="Labour", pricing_type="flexible"))
             listed = await catalog.list_services(conn)
             hvac = await catalog.list_services(conn, category="HVAC")
-            with pytest.raises(Invalid) as unknown:
+            with pytest.raises(NotFound) as unknown:
                 await catalog.create_service(conn, tenant_id=a.id, data=ServiceCreate(
                     name="Tarot", category="Astrology", pricing_type="flexible"))
         assert [(s.name, s.pricing_type, s.category) for s in listed] == [

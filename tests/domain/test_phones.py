@@ -31,5 +31,5 @@ def test_invalid_numbers_are_rejected_with_a_code(raw):
     with pytest.raises(Invalid) as caught:
         normalize_phone(raw, "CA")
     assert caught.value.code == "INVALID_PHONE"
-    assert caught.value.status_code == 422
+    assert caught.value.status_code == 409   # well-formed text, but no number in service: a refusal, not a 422
     assert caught.value.message

@@ -75,7 +75,7 @@ async def test_emergency_booking_then_resume_after_reload(widget_server, db):
         message = answer(reply["text"], EMERGENCY)
         assert message, f"no answer for: {reply['text']}"
     assert booking, "no booking card"
-    assert booking["service"] == "HVAC" and booking["technician"] in ("Mike Chen", "Ana Souza")
+    assert booking["service"] == "Heating & Cooling" and booking["technician"] in ("Mike Chen", "Ana Souza")
     assert booking["when"].startswith("Thu, Nov 6") and "123 Main" in booking["address"]
     await tab.close()
 

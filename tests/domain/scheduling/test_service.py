@@ -258,7 +258,7 @@ class TestOtherTenant:
             updated = await conn.execute("update appointments set status = 'cancelled' where id = %s", (appt.id,))
             deleted = await conn.execute("delete from appointments where id = %s", (appt.id,))
             assert listed == [] and updated.rowcount == 0 and deleted.rowcount == 0
-        with pytest.raises(Invalid) as fk:
+        with pytest.raises(NotFound) as fk:
             async with b.tx() as conn:
                 await conn.execute("""insert into appointments (tenant_id, ticket_id, technician_id, during)
                                       values (%s, %s, %s, tstzrange(%s, %s))""",

@@ -49,9 +49,9 @@ class TestCreate:
         async with a.tx() as conn:
             by_synonym = await service.create_ticket(conn, tenant_id=a.id, data=request(category="furnace"), region="CA")
             by_case = await service.create_ticket(conn, tenant_id=a.id, data=request(category="plumbing"), region="CA")
-            with pytest.raises(Invalid) as unknown:
+            with pytest.raises(NotFound) as unknown:
                 await service.create_ticket(conn, tenant_id=a.id, data=request(category="Astrology"), region="CA")
-            with pytest.raises(Invalid) as urgency:
+            with pytest.raises(NotFound) as urgency:
                 await service.create_ticket(conn, tenant_id=a.id, data=request(urgency_level="whenever"), region="CA")
             with pytest.raises(Invalid) as phone:
                 await service.create_ticket(conn, tenant_id=a.id, data=request("555"), region="CA")
@@ -64,7 +64,7 @@ class TestCreate:
         async with b.tx() as conn:
             theirs = await create_contact(conn, tenant_id=b.id, region="CA", data=ContactCreate(name="B's"))
         async with a.tx() as conn:
-            with pytest.raises(Invalid) as caught:
+            with pytest.raises(NotFound) as caught:
                 await service.create_ticket(conn, tenant_id=a.id, data=request(contact_id=theirs.id), region="CA")
         assert caught.value.code == "UNKNOWN_CONTACT"
 

@@ -8,7 +8,7 @@ from domain.contacts.addresses import add_address
 from domain.contacts.models import AddressCreate, ContactCreate
 from domain.contacts.service import create_contact
 from domain.db import fetch_dicts
-from domain.errors import Invalid
+from domain.errors import NotFound
 from domain.workflow.phone_in import PhoneIn, look_up_caller, take_call
 from tests.domain.scheduling.helpers import NOW
 
@@ -61,6 +61,6 @@ class TestTakeCall:
             other = await create_contact(conn, tenant_id=a.id, region="CA",
                                          data=ContactCreate(name="Other", phone="4165550100"))
             theirs = await add_address(conn, tenant_id=a.id, contact_id=other.id, data=AddressCreate(line1="2 Pine"))
-            with pytest.raises(Invalid) as caught:
+            with pytest.raises(NotFound) as caught:
                 await take_call(conn, tenant=a.tenant, now=NOW, data=call(name="Dana", address_id=theirs.id))
         assert caught.value.code == "UNKNOWN_ADDRESS"
